@@ -1,0 +1,29 @@
+"""Pure PyTorch building blocks of deep residual shrinkage networks.
+
+Nothing here imports scikit-learn or skorch: use these modules in any
+PyTorch code.
+"""
+
+from .network import DRSN, is_decayed_parameter, weight_decay_groups
+from .shrinkage import (
+    ChannelSharedThreshold,
+    ChannelwiseThreshold,
+    Shrinkage,
+    make_threshold,
+    soft_threshold,
+)
+from .units import DecimatingShortcut, ResidualShrinkageUnit, conv_layers
+
+__all__ = [
+    "DRSN",
+    "ChannelSharedThreshold",
+    "ChannelwiseThreshold",
+    "DecimatingShortcut",
+    "ResidualShrinkageUnit",
+    "Shrinkage",
+    "conv_layers",
+    "is_decayed_parameter",
+    "make_threshold",
+    "soft_threshold",
+    "weight_decay_groups",
+]

@@ -1,0 +1,175 @@
+"""The DRSN builder: stem, stages of residual (shrinkage) units, head.
+
+Table II of Zhao et al. (2019): ``Conv(4, 3, /2)`` -> three stages of four
+units with widths 4, 8, 16 (the first unit of each stage halves the length)
+-> BN -> ReLU -> global average pooling -> fully connected layer. The same
+builder gives the paper's ResNet (``shrinkage=None``) and ConvNet
+(``shrinkage=None, shortcut=False``) baselines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import pairwise
+
+from torch import Tensor, nn
+
+from .units import ResidualShrinkageUnit, conv_layers
+
+__all__ = ["DRSN", "weight_decay_groups"]
+
+
+def _make_stage(
+    in_channels: int, out_channels: int, n_units: int, **unit_kwargs: object
+) -> nn.Sequential:
+    """``n_units`` units; only the first one strides (the paper's "/2") and widens."""
+    units = [ResidualShrinkageUnit(in_channels, out_channels, stride=2, **unit_kwargs)]
+    units += [
+        ResidualShrinkageUnit(out_channels, out_channels, stride=1, **unit_kwargs)
+        for _ in range(n_units - 1)
+    ]
+    return nn.Sequential(*units)
+
+
+class DRSN(nn.Module):
+    """Deep residual shrinkage network (DRSN-CS, DRSN-CW) and its ResNet/ConvNet baselines.
+
+    Parameters
+    ----------
+    in_channels : int, default=1
+        Channels of the input (sensors for signals, colours for images).
+    n_classes : int, default=8
+        Number of output logits.
+    widths : sequence of int, default=(4, 8, 16)
+        Channels of each stage; non-decreasing (the shortcut pads with zeros).
+    blocks_per_stage : int, default=4
+        Units per stage; the first of each stage has stride 2.
+    kernel_size : int, default=3
+        Odd kernel size of every convolution.
+    shrinkage : {"cw", "cs"} or None, default="cw"
+        Threshold sub-network of every unit; None gives the ResNet baseline.
+    shortcut : bool, default=True
+        False removes the identity shortcuts (the ConvNet baseline).
+    ndim : {1, 2}, default=1
+        1 for signals ``(N, C, L)``, 2 for images ``(N, C, H, W)``.
+
+    Notes
+    -----
+    Convolutions use symmetric 'same' padding, PyTorch's ``padding=k // 2``.
+    TensorFlow's 'SAME' (the author's code) pads stride-2 convolutions on the
+    right only; both give ``ceil(L / 2)`` outputs, and the symmetric choice
+    centres each strided output on the sample that the decimating shortcut
+    keeps. Weights are He-normal (fan-in, as the author's ``variance_scaling``),
+    biases zero, BatchNorm at PyTorch's defaults (weight 1, bias 0).
+
+    The network returns logits; train it with ``nn.CrossEntropyLoss``.
+
+    Examples
+    --------
+    >>> import torch
+    >>> net = DRSN(shrinkage="cw")
+    >>> sum(p.numel() for p in net.parameters())
+    11552
+    >>> tuple(net(torch.randn(2, 1, 2048)).shape)
+    (2, 8)
+    """
+
+    def __init__(
+        self,
+        in_channels: int = 1,
+        n_classes: int = 8,
+        widths: Sequence[int] = (4, 8, 16),
+        blocks_per_stage: int = 4,
+        kernel_size: int = 3,
+        shrinkage: str | None = "cw",
+        shortcut: bool = True,
+        ndim: int = 1,
+    ) -> None:
+        super().__init__()
+        widths = tuple(int(w) for w in widths)
+        if not widths or min(widths) < 1:
+            raise ValueError(f"widths must be a non-empty sequence of positive ints, got {widths}")
+        if any(b < a for a, b in pairwise(widths)):
+            raise ValueError(f"widths must be non-decreasing, got {widths}")
+        if blocks_per_stage < 1:
+            raise ValueError(f"blocks_per_stage must be >= 1, got {blocks_per_stage!r}")
+        if kernel_size < 1 or kernel_size % 2 == 0:
+            raise ValueError(f"kernel_size must be a positive odd integer, got {kernel_size!r}")
+        conv, norm = conv_layers(ndim)
+        self.ndim = ndim
+        self.stem = conv(in_channels, widths[0], kernel_size, stride=2, padding=kernel_size // 2)
+        unit_kwargs = dict(
+            kernel_size=kernel_size, shrinkage=shrinkage, shortcut=shortcut, ndim=ndim
+        )
+        self.stages = nn.Sequential(
+            *(
+                _make_stage(c_in, c_out, blocks_per_stage, **unit_kwargs)
+                for c_in, c_out in pairwise((widths[0], *widths))
+            )
+        )
+        self.bn = norm(widths[-1])
+        self.relu = nn.ReLU(inplace=True)
+        self.fc = nn.Linear(widths[-1], n_classes)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """He-normal convolution and linear weights, zero biases, BatchNorm at (1, 0)."""
+        for m in self.modules():
+            if isinstance(m, (nn.Conv1d, nn.Conv2d, nn.Linear)):
+                nn.init.kaiming_normal_(m.weight, mode="fan_in", nonlinearity="relu")
+                nn.init.zeros_(m.bias)
+            elif isinstance(m, nn.modules.batchnorm._BatchNorm):
+                m.reset_parameters()
+
+    def forward_features(self, x: Tensor) -> Tensor:
+        """The globally pooled embedding before the classifier, ``(N, widths[-1])``."""
+        out = self.relu(self.bn(self.stages(self.stem(x))))
+        return out.flatten(2).mean(dim=2)
+
+    def forward(self, x: Tensor) -> Tensor:
+        """Class logits ``(N, n_classes)``."""
+        return self.fc(self.forward_features(x))
+
+
+def weight_decay_groups(module: nn.Module, weight_decay: float) -> list[dict]:
+    """Optimizer parameter groups that decay convolution and linear weights only.
+
+    The paper's L2 term (TFLearn's ``regularizer='L2'``) is on every conv and
+    FC weight tensor; biases and BatchNorm parameters are not regularised.
+
+    Parameters
+    ----------
+    module : nn.Module
+        The network.
+    weight_decay : float
+        Decay for the convolution and linear weights.
+
+    Returns
+    -------
+    list of dict
+        Two groups for ``torch.optim`` optimizers.
+
+    Examples
+    --------
+    >>> groups = weight_decay_groups(DRSN(), 1e-4)
+    >>> [g["weight_decay"] for g in groups]
+    [0.0001, 0.0]
+    """
+    decay, no_decay = [], []
+    for name, param in _named_trainable(module):
+        (decay if is_decayed_parameter(module, name) else no_decay).append(param)
+    return [
+        {"params": decay, "weight_decay": weight_decay},
+        {"params": no_decay, "weight_decay": 0.0},
+    ]
+
+
+def is_decayed_parameter(module: nn.Module, name: str) -> bool:
+    """Whether the parameter ``name`` of ``module`` is a conv or linear weight."""
+    owner_name, _, attr = name.rpartition(".")
+    owner = module.get_submodule(owner_name)
+    return attr == "weight" and isinstance(owner, (nn.Conv1d, nn.Conv2d, nn.Linear))
+
+
+def _named_trainable(module: nn.Module):
+    return ((n, p) for n, p in module.named_parameters() if p.requires_grad)

@@ -1,0 +1,125 @@
+"""Soft thresholding and the threshold sub-networks (paper Eq. 9-14)."""
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from sklearn_drsn.nn import (
+    ChannelSharedThreshold,
+    ChannelwiseThreshold,
+    Shrinkage,
+    make_threshold,
+    soft_threshold,
+)
+
+finite = st.floats(-1e3, 1e3, allow_nan=False, width=32)
+
+
+def reference_soft_threshold(x, tau):
+    return np.sign(x) * np.maximum(np.abs(x) - tau, 0.0)
+
+
+@given(x=arrays(np.float32, st.integers(1, 64), elements=finite), tau=st.floats(0, 100))
+def test_soft_threshold_matches_definition(x, tau):
+    got = soft_threshold(torch.from_numpy(x), torch.tensor(tau, dtype=torch.float32))
+    np.testing.assert_allclose(got.numpy(), reference_soft_threshold(x, np.float32(tau)), atol=0)
+
+
+@given(x=arrays(np.float32, (3, 5), elements=finite))
+def test_soft_threshold_never_grows_magnitude_or_flips_sign(x):
+    y = soft_threshold(torch.from_numpy(x), torch.full((3, 1), 0.7)).numpy()
+    assert np.all(np.abs(y) <= np.abs(x))
+    assert np.all(y * x >= 0)
+
+
+def test_soft_threshold_passes_gradcheck_in_float64():
+    gen = torch.Generator().manual_seed(0)
+    x = torch.randn(4, 3, 9, generator=gen, dtype=torch.float64)
+    tau = torch.rand(4, 3, 1, generator=gen, dtype=torch.float64) * 0.5
+    # Keep |x| away from tau: the function has kinks there, where finite differences lie.
+    x = torch.where((x.abs() - tau).abs() < 1e-3, x + 1e-2, x)
+    x.requires_grad_(True)
+    tau.requires_grad_(True)
+    assert torch.autograd.gradcheck(soft_threshold, (x, tau))
+
+
+def test_soft_threshold_gradient_reaches_tau():
+    x = torch.tensor([2.0, -3.0, 0.1])
+    tau = torch.tensor(0.5, requires_grad=True)
+    soft_threshold(x, tau).sum().backward()
+    # d/dtau: -1 above tau, +1 below -tau, 0 inside.
+    assert tau.grad.item() == pytest.approx(-1 + 1 + 0)
+
+
+ADVERSARIAL = {
+    "gaussian": lambda g: torch.randn(16, 8, 64, generator=g),
+    "huge": lambda g: 1e6 * torch.randn(16, 8, 64, generator=g),
+    "tiny": lambda g: 1e-6 * torch.randn(16, 8, 64, generator=g),
+    "spikes": lambda g: torch.zeros(16, 8, 64).index_fill_(2, torch.tensor([5]), 1e4),
+    "one_hot_channel": lambda g: torch.zeros(16, 8, 64).index_fill_(1, torch.tensor([3]), -7.0),
+    "all_zero": lambda g: torch.zeros(16, 8, 64),
+}
+
+
+@pytest.mark.parametrize("kind", ["cs", "cw"])
+@pytest.mark.parametrize("train", [True, False])
+@pytest.mark.parametrize("case", sorted(ADVERSARIAL))
+def test_threshold_is_between_zero_and_mean_abs(kind, train, case):
+    torch.manual_seed(0)
+    module = make_threshold(kind, 8).train(train)
+    x = ADVERSARIAL[case](torch.Generator().manual_seed(1))
+    with torch.no_grad():
+        tau = module(x)
+    mean_abs = x.abs().mean(dim=2, keepdim=True)
+    bound = mean_abs.mean(dim=1, keepdim=True) if kind == "cs" else mean_abs
+    assert tau.shape == bound.shape
+    assert torch.isfinite(tau).all()
+    assert (tau >= 0).all()
+    assert (tau <= bound * (1 + 1e-6)).all()
+
+
+@pytest.mark.parametrize("kind", ["cs", "cw"])
+def test_threshold_is_per_sample_and_follows_noise_level(kind):
+    torch.manual_seed(0)
+    module = make_threshold(kind, 4).eval()
+    gen = torch.Generator().manual_seed(2)
+    signal = torch.sin(torch.linspace(0, 20, 128)).expand(4, 128)
+    quiet = signal + 0.05 * torch.randn(4, 128, generator=gen)
+    loud = signal + 2.0 * torch.randn(4, 128, generator=gen)
+    with torch.no_grad():
+        tau = module(torch.stack([quiet, loud]))
+    assert not torch.allclose(tau[0], tau[1])
+
+
+def test_channel_shared_gives_one_threshold_per_sample():
+    tau = ChannelSharedThreshold(5)(torch.randn(3, 5, 11))
+    assert tau.shape == (3, 1, 1)
+
+
+def test_channelwise_gives_one_threshold_per_channel_and_2d_shapes():
+    tau = ChannelwiseThreshold(5)(torch.randn(3, 5, 6, 7))
+    assert tau.shape == (3, 5, 1, 1)
+
+
+def test_threshold_sub_network_has_the_papers_widths():
+    cs, cw = ChannelSharedThreshold(16), ChannelwiseThreshold(16)
+    assert (cs.fc1.out_features, cs.fc2.out_features) == (16, 1)
+    assert (cw.fc1.out_features, cw.fc2.out_features) == (16, 16)
+
+
+def test_unknown_threshold_kind_names_the_valid_ones():
+    with pytest.raises(ValueError, match=r"'cs', 'cw'"):
+        make_threshold("channelwise", 4)
+
+
+@settings(deadline=None, max_examples=25)
+@given(scale=st.floats(1e-3, 1e3))
+def test_shrinkage_shrinks_and_is_finite(scale):
+    torch.manual_seed(0)
+    x = scale * torch.randn(4, 6, 32)
+    y = Shrinkage("cw", 6)(x)
+    assert torch.isfinite(y).all()
+    assert (y.abs() <= x.abs()).all()
