@@ -1,0 +1,106 @@
+"""The small skorch subclass under DRSNClassifier: in-memory batches and weight-decay groups.
+
+skorch's defaults collate every mini-batch sample by sample through a
+``DataLoader``; our data is a dense array that fits in memory, so batches
+are slices of one tensor that already lives on the training device.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import torch
+from skorch import NeuralNet
+from skorch.callbacks import Callback
+from torch.utils.data import Dataset
+
+from .nn import weight_decay_groups
+
+__all__ = ["BatchAccuracy", "DRSNNet", "InMemoryDataset", "TensorBatches"]
+
+
+class InMemoryDataset(Dataset):
+    """Features and integer targets held as two tensors (on the training device)."""
+
+    def __init__(self, X: torch.Tensor, y: torch.Tensor) -> None:
+        if len(X) != len(y):
+            raise ValueError(f"X and y have different lengths: {len(X)} and {len(y)}")
+        self.X, self.y = X, y
+
+    def __len__(self) -> int:
+        return len(self.X)
+
+    def __getitem__(self, i):
+        return self.X[i], self.y[i]
+
+
+class TensorBatches:
+    """Mini-batches sliced from an :class:`InMemoryDataset`, in skorch's iterator protocol.
+
+    A trailing batch of a single sample is merged into the one before it:
+    BatchNorm cannot normalise one sample in training mode, and dropping it
+    would throw data away.
+
+    Shuffling draws from torch's default generator, which the estimator
+    seeds inside a forked RNG state, so it is reproducible without touching
+    the caller's random state.
+    """
+
+    def __init__(self, dataset: InMemoryDataset, batch_size: int, shuffle: bool = False) -> None:
+        self.dataset = dataset
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+
+    def _bounds(self) -> list[tuple[int, int]]:
+        n, size = len(self.dataset), self.batch_size
+        bounds = [(start, min(start + size, n)) for start in range(0, n, size)]
+        if len(bounds) > 1 and bounds[-1][1] - bounds[-1][0] == 1:
+            bounds[-2:] = [(bounds[-2][0], n)]
+        return bounds
+
+    def __len__(self) -> int:
+        return len(self._bounds())
+
+    def __iter__(self) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
+        X, y = self.dataset.X, self.dataset.y
+        if self.shuffle:
+            order = torch.randperm(len(X)).to(X.device)
+            for start, stop in self._bounds():
+                idx = order[start:stop]
+                yield X[idx], y[idx]
+        else:
+            for start, stop in self._bounds():
+                yield X[start:stop], y[start:stop]
+
+
+class BatchAccuracy(Callback):
+    """Record ``valid_acc`` from the predictions skorch already made for ``valid_loss``."""
+
+    def on_epoch_begin(self, net, **kwargs) -> None:
+        self.correct_, self.seen_ = 0, 0
+
+    def on_batch_end(self, net, batch=None, training=None, y_pred=None, **kwargs) -> None:
+        if training or y_pred is None:
+            return
+        y_true = batch[1].to(y_pred.device)
+        self.correct_ += int((y_pred.argmax(dim=1) == y_true).sum())
+        self.seen_ += len(y_true)
+
+    def on_epoch_end(self, net, **kwargs) -> None:
+        if self.seen_:
+            net.history.record("valid_acc", self.correct_ / self.seen_)
+
+
+class DRSNNet(NeuralNet):
+    """skorch ``NeuralNet`` whose optimizer decays conv and linear weights only.
+
+    ``optimizer__weight_decay`` is applied to convolution and linear weights
+    and never to biases or BatchNorm parameters (the paper's L2 term).
+    """
+
+    def initialize_optimizer(self, triggered_directly=None):
+        kwargs = self.get_params_for("optimizer")
+        weight_decay = kwargs.pop("weight_decay", 0.0)
+        kwargs.setdefault("lr", self.lr)
+        self.optimizer_ = self.optimizer(weight_decay_groups(self.module_, weight_decay), **kwargs)
+        return self

@@ -1,0 +1,346 @@
+"""DRSNClassifier behaviour: inputs, labels, errors, determinism, training options."""
+
+import pickle
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+import torch
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+
+from sklearn_drsn import DRSNClassifier
+
+FAST = dict(blocks_per_stage=1, max_epochs=4, batch_size=16, random_state=0)
+
+
+def make_signals(n_per_class=24, length=32, n_classes=2, channels=None, seed=0):
+    """Noisy sines of a different frequency per class."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(length)
+    X, y = [], []
+    for k in range(n_classes):
+        shape = (n_per_class, length) if channels is None else (n_per_class, channels, length)
+        X.append(np.sin(t * (0.2 + 0.35 * k)) + rng.normal(0, 0.3, shape))
+        y += [k] * n_per_class
+    return np.concatenate(X), np.array(y)
+
+
+@pytest.fixture(scope="module")
+def data():
+    return make_signals()
+
+
+@pytest.fixture(scope="module")
+def fitted(data):
+    return DRSNClassifier(**FAST).fit(*data)
+
+
+# ----------------------------------------------------------------- inputs
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.float16, np.int64])
+def test_fit_and_predict_do_not_modify_the_callers_array(data, dtype):
+    X, y = data
+    X = (X * 10).astype(dtype)
+    X_before, y_before = X.copy(), y.copy()
+    clf = DRSNClassifier(**FAST).fit(X, y)
+    clf.predict_proba(X)
+    np.testing.assert_array_equal(X, X_before)
+    np.testing.assert_array_equal(y, y_before)
+
+
+def test_read_only_memmap_input(data, tmp_path):
+    X, y = data
+    path = tmp_path / "X.npy"
+    np.save(path, X)
+    X_ro = np.load(path, mmap_mode="r")
+    clf = DRSNClassifier(**FAST).fit(X_ro, y)
+    assert clf.predict(X_ro).shape == y.shape
+
+
+def test_lists_are_accepted(data):
+    X, y = data
+    clf = DRSNClassifier(**FAST).fit(X.tolist(), y.tolist())
+    assert clf.predict(X[:3].tolist()).shape == (3,)
+
+
+def test_dataframe_sets_feature_names():
+    pd = pytest.importorskip("pandas")
+    X, y = make_signals(length=8)
+    df = pd.DataFrame(X, columns=[f"t{i}" for i in range(8)])
+    clf = DRSNClassifier(**FAST).fit(df, y)
+    assert list(clf.feature_names_in_) == list(df.columns)
+    assert clf.n_features_in_ == 8
+
+
+def test_multichannel_signals():
+    X, y = make_signals(channels=3)
+    clf = DRSNClassifier(**FAST).fit(X, y)
+    assert clf.input_shape_ == (3, 32)
+    assert clf.net_.module_.stem.in_channels == 3
+    assert clf.predict_proba(X).shape == (len(X), 2)
+
+
+def test_images_use_2d_convolutions():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 1, 8, 8))
+    y = np.repeat([0, 1], 20)
+    X[y == 1, :, 2:6, 2:6] += 2.0
+    clf = DRSNClassifier(**FAST).fit(X, y)
+    assert isinstance(clf.net_.module_.stem, torch.nn.Conv2d)
+    assert clf.predict(X).shape == (40,)
+
+
+@pytest.mark.parametrize("length", [1, 2, 3, 7])
+def test_very_short_signals(length):
+    X, y = make_signals(length=length)
+    assert DRSNClassifier(**FAST).fit(X, y).predict(X).shape == y.shape
+
+
+# ----------------------------------------------------------------- labels
+@pytest.mark.parametrize(
+    "labels",
+    [np.array(["healthy", "inner_race", "outer"]), np.array([-5, 3, 40]), np.array([True, False])],
+    ids=["strings", "non_contiguous_ints", "booleans"],
+)
+def test_predictions_are_the_users_labels(labels):
+    X, y = make_signals(n_classes=len(labels))
+    y_user = labels[y]
+    clf = DRSNClassifier(**FAST).fit(X, y_user)
+    np.testing.assert_array_equal(clf.classes_, np.unique(y_user))
+    assert set(clf.predict(X)) <= set(labels)
+    proba = clf.predict_proba(X)
+    assert proba.shape == (len(X), len(labels))
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    np.testing.assert_array_equal(clf.classes_[proba.argmax(axis=1)], clf.predict(X))
+
+
+def test_learns_a_separable_problem():
+    X, y = make_signals(n_classes=3, n_per_class=40)
+    clf = DRSNClassifier(blocks_per_stage=1, max_epochs=20, batch_size=16, random_state=0)
+    assert clf.fit(X, y).score(X, y) > 0.9
+
+
+# ----------------------------------------------------------------- errors
+BAD_X = {
+    "nan": (lambda X: np.where(np.arange(X.size).reshape(X.shape) == 5, np.nan, X), "NaN"),
+    "inf": (lambda X: np.where(np.arange(X.size).reshape(X.shape) == 5, np.inf, X), "infinity"),
+    "complex": (lambda X: X + 1j, "[Cc]omplex"),
+    "five_d": (lambda X: X.reshape(len(X), 1, 1, 1, -1), "4-D"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_X))
+def test_bad_X_raises_value_error_and_keeps_previous_fit(fitted, data, case):
+    X, y = data
+    make_bad, match = BAD_X[case]
+    clf = clone(fitted).fit(X, y)
+    before = clf.predict_proba(X)
+    with pytest.raises(ValueError, match=match):
+        clf.fit(make_bad(X), y)
+    np.testing.assert_array_equal(clf.predict_proba(X), before)
+
+
+def test_empty_input(data):
+    with pytest.raises(ValueError, match="0 sample"):
+        DRSNClassifier(**FAST).fit(np.empty((0, 32)), np.empty(0))
+
+
+def test_single_sample(data):
+    X, y = data
+    with pytest.raises(ValueError, match="1 sample"):
+        DRSNClassifier(**FAST).fit(X[:1], y[:1])
+
+
+def test_single_class(data):
+    X, _ = data
+    with pytest.raises(ValueError, match="at least 2 classes"):
+        DRSNClassifier(**FAST).fit(X, np.zeros(len(X)))
+
+
+def test_continuous_target(data):
+    X, _ = data
+    with pytest.raises(ValueError, match="Unknown label type"):
+        DRSNClassifier(**FAST).fit(X, np.linspace(0, 1, len(X)))
+
+
+def test_sparse_input_is_refused(data):
+    X, y = data
+    with pytest.raises(TypeError, match="dense data is required"):
+        DRSNClassifier(**FAST).fit(sp.csr_matrix(X), y)
+
+
+def test_predict_with_a_different_length(fitted, data):
+    X, _ = data
+    with pytest.raises(ValueError, match="expecting 32 features"):
+        fitted.predict(X[:, :20])
+
+
+def test_predict_with_a_different_channel_layout():
+    X, y = make_signals(channels=2)
+    clf = DRSNClassifier(**FAST).fit(X, y)
+    with pytest.raises(ValueError, match=r"shape \(2, 16\).*\(2, 32\)"):
+        clf.predict(X[:, :, :16])
+
+
+def test_predict_before_fit():
+    with pytest.raises(NotFittedError):
+        DRSNClassifier().predict(np.zeros((2, 8)))
+
+
+@pytest.mark.parametrize(
+    ("params", "match"),
+    [
+        ({"shrinkage": "channelwise"}, "shrinkage"),
+        ({"lr": -1.0}, "lr"),
+        ({"widths": (8, 4)}, "non-decreasing"),
+        ({"kernel_size": 4}, "odd"),
+        ({"device": "tpu9"}, "device"),
+        ({"optimizer": "lbfgs"}, "optimizer"),
+    ],
+)
+def test_bad_hyper_parameters_fail_at_fit_with_a_clear_message(data, params, match):
+    clf = DRSNClassifier(**{**FAST, **params})  # __init__ never validates
+    with pytest.raises(ValueError, match=match):
+        clf.fit(*data)
+    assert not hasattr(clf, "net_")
+
+
+def test_divergence_is_reported_not_hidden(data):
+    X, y = data
+    with pytest.raises(ValueError, match="diverged"):
+        DRSNClassifier(**{**FAST, "lr": 1e12, "lr_schedule": "constant"}).fit(X * 1e20, y)
+
+
+# ---------------------------------------------------------- determinism
+def test_same_seed_gives_identical_predictions(data):
+    X, y = data
+    a = DRSNClassifier(**FAST).fit(X, y)
+    b = DRSNClassifier(**FAST).fit(X, y)
+    np.testing.assert_array_equal(a.predict_proba(X), b.predict_proba(X))
+    np.testing.assert_array_equal(a.predict(X), b.predict(X))
+
+
+def test_different_seeds_give_different_weights(data):
+    X, y = data
+    a = DRSNClassifier(**{**FAST, "random_state": 1}).fit(X, y)
+    b = DRSNClassifier(**{**FAST, "random_state": 2}).fit(X, y)
+    assert not torch.equal(a.net_.module_.fc.weight, b.net_.module_.fc.weight)
+
+
+@pytest.mark.parametrize("random_state", [0, None, np.random.RandomState(3)])
+def test_global_random_states_are_left_alone(data, random_state):
+    # The legacy global NumPy RNG is exactly what callers' code may rely on.
+    np.random.seed(123)  # noqa: NPY002
+    torch.manual_seed(456)
+    np_state, torch_state = np.random.get_state()[1].copy(), torch.get_rng_state()  # noqa: NPY002
+    DRSNClassifier(**{**FAST, "random_state": random_state}).fit(*data)
+    np.testing.assert_array_equal(np.random.get_state()[1], np_state)  # noqa: NPY002
+    assert torch.equal(torch.get_rng_state(), torch_state)
+
+
+def test_predict_proba_of_a_sample_does_not_depend_on_its_batch(fitted, data):
+    X, _ = data
+    full = fitted.predict_proba(X)
+    one_by_one = np.concatenate([fitted.predict_proba(X[i : i + 1]) for i in range(len(X))])
+    np.testing.assert_allclose(one_by_one, full, rtol=0, atol=1e-12)
+
+
+# ------------------------------------------------------ training options
+def test_defaults_are_the_papers_recipe():
+    params = DRSNClassifier().get_params()
+    assert params["widths"] == (4, 8, 16)
+    assert (params["blocks_per_stage"], params["kernel_size"]) == (4, 3)
+    assert (params["lr"], params["momentum"], params["weight_decay"]) == (0.1, 0.9, 1e-4)
+    assert (params["batch_size"], params["max_epochs"]) == (128, 100)
+    assert params["validation_fraction"] == 0.0
+
+
+def test_paper_schedule_divides_lr_by_ten_twice(data):
+    clf = DRSNClassifier(**{**FAST, "max_epochs": 5}).fit(*data)
+    assert [g["lr"] for g in clf.net_.optimizer_.param_groups] == pytest.approx([1e-3, 1e-3])
+
+
+def test_constant_schedule_keeps_lr(data):
+    clf = DRSNClassifier(**{**FAST, "lr_schedule": "constant"}).fit(*data)
+    assert clf.net_.optimizer_.param_groups[0]["lr"] == pytest.approx(0.1)
+
+
+def test_weight_decay_applies_to_weights_only(fitted):
+    decay, no_decay = fitted.net_.optimizer_.param_groups
+    assert (decay["weight_decay"], no_decay["weight_decay"]) == (1e-4, 0.0)
+    assert all(p.ndim > 1 for p in decay["params"])
+    assert all(p.ndim == 1 for p in no_decay["params"])
+
+
+@pytest.mark.parametrize("optimizer", ["adam", "adamw"])
+def test_other_optimizers(data, optimizer):
+    clf = DRSNClassifier(**{**FAST, "optimizer": optimizer, "lr": 1e-3}).fit(*data)
+    assert type(clf.net_.optimizer_).__name__.lower() == optimizer
+
+
+def test_no_validation_by_default(fitted, data):
+    assert fitted.net_.train_split is None
+    assert "valid_loss" not in fitted.history_[-1]
+
+
+def test_validation_fraction_enables_early_stopping(data):
+    X, y = make_signals(n_per_class=40)
+    clf = DRSNClassifier(
+        **{**FAST, "max_epochs": 60, "validation_fraction": 0.25, "n_iter_no_change": 3}
+    ).fit(X, y)
+    assert clf.n_epochs_ < 60
+    last = clf.history_[-1]
+    assert {"valid_loss", "valid_acc"} <= set(last)
+    best = min(clf.history_[:, "valid_loss"])
+    # load_best restored the weights of the best epoch.
+    assert clf.history_[:, "valid_loss_best"].count(True) >= 1
+    assert best <= last["valid_loss"]
+
+
+def test_extra_callbacks_are_called(data):
+    from skorch.callbacks import Callback
+
+    class CountEpochs(Callback):
+        def initialize(self):
+            self.n = 0
+            return self
+
+        def on_epoch_end(self, net, **kwargs):
+            self.n += 1
+
+    counter = CountEpochs()
+    clf = DRSNClassifier(**FAST, callbacks=[("count", counter)]).fit(*data)
+    assert dict(clf.net_.callbacks_)["count"].n == FAST["max_epochs"]
+    assert not hasattr(counter, "n")  # the hyper-parameter itself is left untouched
+
+
+def test_silent_when_verbose_is_zero(data, capfd):
+    DRSNClassifier(**FAST).fit(*data)
+    out, err = capfd.readouterr()
+    assert out == "" and err == ""
+
+
+def test_verbose_prints_epoch_table_and_progress_bar(data, capfd):
+    DRSNClassifier(**{**FAST, "verbose": 1}).fit(*data)
+    out, err = capfd.readouterr()
+    assert "epoch" in out and "train_loss" in out
+    assert "it/s" in out + err or "%|" in out + err
+
+
+# ------------------------------------------------------------ persistence
+def test_clone_of_fitted_is_unfitted(fitted):
+    clone_ = clone(fitted)
+    assert clone_.get_params() == fitted.get_params()
+    with pytest.raises(NotFittedError):
+        clone_.predict(np.zeros((2, 32)))
+
+
+def test_pickle_round_trip_predicts_identically(fitted, data):
+    X, _ = data
+    restored = pickle.loads(pickle.dumps(fitted))
+    np.testing.assert_array_equal(restored.predict_proba(X), fitted.predict_proba(X))
+
+
+def test_device_auto_resolves_to_cpu_without_cuda(fitted):
+    expected = "cuda" if torch.cuda.is_available() else "cpu"
+    assert fitted.device_ == expected
