@@ -376,7 +376,9 @@ or (n_samples, channels, height, width)
                 f"X has samples of shape {X.shape[1:]}, but {type(self).__name__} was fitted "
                 f"on samples of shape {self.input_shape_}"
             )
-        return _forward_in_batches(self.net_.module_, X, self.device_)
+        # net_.device, not device_: skorch maps a CUDA-trained net to the CPU when
+        # it is unpickled where no GPU is visible.
+        return _forward_in_batches(self.net_.module_, X, str(self.net_.device))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -3,11 +3,6 @@
 import pytest
 import torch
 
-# The test networks are tiny (a few channels, signals of 2 to 64 samples): with
-# several intra-op threads, synchronisation costs more than the arithmetic
-# (measured 5 ms vs 25+ ms per step on the 2-core CI machine).
-torch.set_num_threads(1)
-
 requires_cuda = pytest.mark.skipif(
     not torch.cuda.is_available(), reason="needs a CUDA device; none is visible to PyTorch"
 )

@@ -54,8 +54,8 @@ def soft_threshold(x: Tensor, tau: Tensor) -> Tensor:
     Examples
     --------
     >>> import torch
-    >>> soft_threshold(torch.tensor([-3.0, -0.5, 0.0, 0.5, 3.0]), torch.tensor(1.0))
-    tensor([-2., 0., 0., 0., 2.])
+    >>> soft_threshold(torch.tensor([-3.0, -0.5, 0.0, 0.5, 3.0]), torch.tensor(1.0)).tolist()
+    [-2.0, 0.0, 0.0, 0.0, 2.0]
     """
     return x - torch.clamp(x, -tau, tau)
 

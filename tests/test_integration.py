@@ -1,0 +1,115 @@
+"""DRSNClassifier inside scikit-learn's tools: Pipeline, search, cross-validation, pickling."""
+
+import pickle
+
+import numpy as np
+import pytest
+import torch
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_val_score
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.svm import SVC
+
+from sklearn_drsn import DRSNClassifier
+
+from .conftest import requires_cuda
+from .test_classifier import FAST, make_signals
+
+
+def test_pipeline_with_scaler():
+    X, y = make_signals(n_per_class=30)
+    pipe = make_pipeline(StandardScaler(), DRSNClassifier(**{**FAST, "max_epochs": 15}))
+    pipe.fit(X, y)
+    assert pipe.score(X, y) > 0.8
+    assert pipe.predict_proba(X).shape == (len(X), 2)
+
+
+def test_grid_search_over_shrinkage_and_lr_in_parallel():
+    X, y = make_signals(n_per_class=20)
+    grid = {"shrinkage": ["cw", "cs", None], "lr": [0.1, 0.01]}
+    search = GridSearchCV(DRSNClassifier(**FAST), grid, cv=2, n_jobs=2, error_score="raise")
+    search.fit(X, y)
+    assert len(search.cv_results_["params"]) == 6
+    assert search.best_params_["shrinkage"] in ("cw", "cs", None)
+    assert np.isfinite(search.cv_results_["mean_test_score"]).all()
+    assert search.best_estimator_.predict(X).shape == y.shape
+
+
+def test_parallel_search_scores_equal_serial_scores():
+    X, y = make_signals(n_per_class=20)
+    grid = {"shrinkage": ["cw", None]}
+    serial = GridSearchCV(DRSNClassifier(**FAST), grid, cv=2, n_jobs=1).fit(X, y)
+    parallel = GridSearchCV(DRSNClassifier(**FAST), grid, cv=2, n_jobs=2).fit(X, y)
+    np.testing.assert_array_equal(
+        serial.cv_results_["mean_test_score"], parallel.cv_results_["mean_test_score"]
+    )
+
+
+def test_cross_val_score_side_by_side_with_classic_classifiers():
+    X, y = make_signals(n_per_class=30, n_classes=3)
+    folds = StratifiedKFold(n_splits=3, shuffle=True, random_state=0)
+    models = {
+        "drsn": DRSNClassifier(**{**FAST, "max_epochs": 10}),
+        "forest": RandomForestClassifier(n_estimators=20, random_state=0),
+        "svc": SVC(),
+    }
+    scores = {name: cross_val_score(m, X, y, cv=folds) for name, m in models.items()}
+    assert all(s.shape == (3,) for s in scores.values())
+    assert scores["drsn"].mean() > 1 / 3 + 0.2  # well above chance on the same folds
+
+
+def test_pickled_estimator_predicts_in_a_fresh_process(tmp_path):
+    import subprocess
+    import sys
+
+    X, y = make_signals()
+    clf = DRSNClassifier(**FAST).fit(X, y)
+    (tmp_path / "model.pkl").write_bytes(pickle.dumps(clf))
+    np.save(tmp_path / "X.npy", X)
+    code = (
+        "import pickle, numpy as np, sys; d = sys.argv[1];"
+        "clf = pickle.load(open(d + '/model.pkl', 'rb'));"
+        "np.save(d + '/p.npy', clf.predict_proba(np.load(d + '/X.npy')))"
+    )
+    subprocess.run([sys.executable, "-c", code, str(tmp_path)], check=True)
+    np.testing.assert_array_equal(np.load(tmp_path / "p.npy"), clf.predict_proba(X))
+
+
+# ------------------------------------------------------------------- GPU
+@pytest.mark.gpu
+@requires_cuda
+def test_cuda_and_cpu_predictions_agree():
+    X, y = make_signals(n_per_class=30)
+    cpu = DRSNClassifier(**{**FAST, "device": "cpu"}).fit(X, y)
+    gpu = DRSNClassifier(**{**FAST, "device": "cuda"}).fit(X, y)
+    assert gpu.device_ == "cuda"
+    assert next(gpu.net_.module_.parameters()).is_cuda
+    np.testing.assert_allclose(gpu.predict_proba(X), cpu.predict_proba(X), atol=1e-3)
+    assert (gpu.predict(X) == cpu.predict(X)).mean() > 0.95
+
+
+@pytest.mark.gpu
+@requires_cuda
+def test_cuda_model_unpickles_onto_the_cpu(tmp_path):
+    import subprocess
+    import sys
+
+    X, y = make_signals()
+    clf = DRSNClassifier(**{**FAST, "device": "cuda"}).fit(X, y)
+    (tmp_path / "model.pkl").write_bytes(pickle.dumps(clf))
+    np.save(tmp_path / "X.npy", X)
+    code = (
+        "import pickle, warnings, numpy as np, sys; d = sys.argv[1];"
+        "warnings.simplefilter('ignore');"
+        "clf = pickle.load(open(d + '/model.pkl', 'rb'));"
+        "np.save(d + '/p.npy', clf.predict_proba(np.load(d + '/X.npy')))"
+    )
+    env = {"CUDA_VISIBLE_DEVICES": ""}
+    import os
+
+    subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)], check=True, env={**os.environ, **env}
+    )
+    assert np.load(tmp_path / "p.npy").shape == (len(X), 2)
+    assert torch.cuda.is_available()
