@@ -1,0 +1,26 @@
+"""The dependency direction: nn knows no scikit-learn or skorch; data tools know no torch."""
+
+import subprocess
+import sys
+
+import pytest
+
+
+def imported_after(module: str) -> set[str]:
+    code = f"import sys, {module}; print(' '.join(sorted(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    return {name.split(".")[0] for name in out.stdout.split()}
+
+
+def test_nn_imports_neither_sklearn_nor_skorch():
+    loaded = imported_after("sklearn_drsn.nn")
+    assert "torch" in loaded
+    assert not {"sklearn", "skorch"} & loaded
+
+
+@pytest.mark.parametrize(
+    "module",
+    ["sklearn_drsn.noise", "sklearn_drsn.datasets", "sklearn_drsn.features", "sklearn_drsn.io"],
+)
+def test_data_tools_do_not_import_torch_or_skorch(module):
+    assert not {"torch", "skorch"} & imported_after(module)
