@@ -1,0 +1,94 @@
+"""The main job end to end, on a tiny setting, and its handling of bad input."""
+
+import csv
+import math
+
+import numpy as np
+import pytest
+
+from sklearn_drsn.cli import PRESETS, main
+
+TINY = ["--preset", "quick", "--no-progress", "--epochs", "1", "--n-per-class", "4"]
+
+
+def exit_status(argv):
+    """main()'s status, also where argparse exits for a usage error."""
+    try:
+        return main(argv)
+    except SystemExit as exc:
+        return exc.code
+
+
+def read_csv(path):
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def test_cli_writes_consistent_csv_table_and_plot(tmp_path, capsys):
+    out = tmp_path / "out"
+    args = [*TINY, "--models", "drsn-cw,knn", "--snrs=-5,clean", "--out", str(out)]
+    assert main(args) == 0
+    printed = capsys.readouterr().out
+    rows = read_csv(out / "results.csv")
+    summary = read_csv(out / "summary.csv")
+    # 2 models x (gaussian at -5 dB + clean) x 2 folds
+    assert len(rows) == 2 * 2 * 2
+    assert {r["model"] for r in rows} == {"drsn-cw", "knn"}
+    assert {r["noise"] for r in rows} == {"gaussian", "none"}
+    for s in summary:
+        key = (s["model"], s["noise"], s["snr_db"])
+        accs = [float(r["accuracy"]) for r in rows if (r["model"], r["noise"], r["snr_db"]) == key]
+        assert float(s["mean"]) == pytest.approx(np.mean(accs))
+        # The printed table shows the same mean, in percent.
+        assert f"{100 * float(s['mean']):.1f} ± {100 * float(s['std']):.1f}" in printed
+    assert all(0.0 <= float(r["accuracy"]) <= 1.0 for r in rows)
+    png = (out / "accuracy.png").read_bytes()
+    assert png.startswith(b"\x89PNG") and len(png) > 5_000
+    assert "DRSN-CW" in printed and "kNN" in printed and "clean" in printed
+
+
+def test_cli_reads_the_users_npz(tmp_path):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(12, 64))
+    y = np.repeat(["a", "b"], 6)
+    np.savez(tmp_path / "mine.npz", signals=X, labels=y)
+    args = [*TINY, "--data", str(tmp_path / "mine.npz"), "--x-key", "signals",
+            "--y-key", "labels", "--models", "knn", "--out", str(tmp_path / "o")]  # fmt: skip
+    assert main(args) == 0
+    assert len(read_csv(tmp_path / "o" / "results.csv")) == 2
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--data", "no/such/file.npz"], "no such file"),
+        (["--models", "drsn-cw,xgboost"], "unknown model 'xgboost'"),
+        (["--noise", "brown"], "unknown noise kind"),
+        (["--snrs", "loud"], "not an SNR"),
+        (["--folds", "1"], "at least 2"),
+    ],
+)
+def test_bad_input_gives_one_line_and_nonzero_exit(tmp_path, capsys, extra, message):
+    status = exit_status([*TINY, "--out", str(tmp_path), *extra])
+    err = capsys.readouterr().err.strip()
+    assert status == 2
+    assert message in err
+    assert "Traceback" not in err
+    assert "error:" in err.splitlines()[-1]
+
+
+def test_wrong_keys_and_mismatched_lengths(tmp_path, capsys):
+    np.savez(tmp_path / "a.npz", X=np.zeros((4, 8)), labels=np.zeros(4))
+    np.savez(tmp_path / "b.npz", X=np.zeros((4, 8)), y=np.zeros(3))
+    assert main([*TINY, "--data", str(tmp_path / "a.npz"), "--out", str(tmp_path)]) == 2
+    assert "no array named 'y'" in capsys.readouterr().err
+    assert main([*TINY, "--data", str(tmp_path / "b.npz"), "--out", str(tmp_path)]) == 2
+    assert "4 samples but y has 3" in capsys.readouterr().err
+
+
+def test_paper_preset_is_the_papers_protocol():
+    paper = PRESETS["paper"]
+    assert (paper["folds"], paper["epochs"], paper["n_per_class"]) == (10, 100, 3600)
+    assert paper["snrs"] == list(range(-5, 6))
+    assert set(paper["noise"]) == {"gaussian", "laplacian", "pink"}
+    assert not any(math.isinf(s) for s in paper["snrs"])

@@ -1,0 +1,68 @@
+"""load_xy: the user's .npz, .mat and .csv files, and clear errors for broken ones."""
+
+import numpy as np
+import pytest
+from scipy.io import savemat
+
+from sklearn_drsn.io import load_xy
+
+
+@pytest.fixture
+def signals():
+    rng = np.random.default_rng(0)
+    return rng.normal(size=(6, 10)), np.array([0, 1, 2, 0, 1, 2])
+
+
+def test_npz_round_trip(tmp_path, signals):
+    X, y = signals
+    np.savez(tmp_path / "d.npz", X=X, y=y)
+    X2, y2 = load_xy(tmp_path / "d.npz")
+    np.testing.assert_array_equal(X2, X)
+    np.testing.assert_array_equal(y2, y)
+
+
+def test_mat_with_column_labels(tmp_path, signals):
+    X, y = signals
+    savemat(tmp_path / "d.mat", {"data": X, "label": y[:, None]})
+    X2, y2 = load_xy(tmp_path / "d.mat", x_key="data", y_key="label")
+    np.testing.assert_allclose(X2, X)
+    np.testing.assert_array_equal(y2, y)
+
+
+def test_csv_with_header_and_string_labels(tmp_path, signals):
+    X, _ = signals
+    labels = ["ok", "inner", "outer", "ok", "inner", "outer"]
+    lines = [",".join([*(f"t{i}" for i in range(10)), "label"])]
+    lines += [",".join([*map(repr, row.tolist()), lab]) for row, lab in zip(X, labels)]
+    (tmp_path / "d.csv").write_text("\n".join(lines))
+    X2, y2 = load_xy(tmp_path / "d.csv")
+    np.testing.assert_allclose(X2, X)
+    assert y2.tolist() == labels
+
+
+def test_multichannel_npz(tmp_path):
+    np.savez(tmp_path / "d.npz", X=np.zeros((4, 3, 16)), y=[0, 1, 0, 1])
+    assert load_xy(tmp_path / "d.npz")[0].shape == (4, 3, 16)
+
+
+@pytest.mark.parametrize(
+    ("write", "match"),
+    [
+        (lambda p: None, "no such file"),
+        (lambda p: p.write_text("x"), "unsupported file type"),
+        (lambda p: np.savez(p, signals=np.zeros((2, 3)), y=[0, 1]), "no array named 'X'"),
+        (lambda p: np.savez(p, X=np.zeros((2, 3)), y=[0, 1, 1]), "2 samples but y has 3"),
+        (lambda p: np.savez(p, X=np.zeros(5), y=[0]), "2-D"),
+        (lambda p: p.write_text("1,2,a\n3,x,b\n"), "must be numbers"),
+        (lambda p: p.write_text("1,2,a\n3,4\n"), "rectangular"),
+    ],
+    ids=["missing", "suffix", "key", "lengths", "ndim", "csv_values", "csv_ragged"],
+)
+def test_broken_files_give_clear_errors(tmp_path, write, match):
+    suffix = ".txt" if match == "unsupported file type" else ".npz"
+    if "must be numbers" in match or "rectangular" in match:
+        suffix = ".csv"
+    path = tmp_path / f"data{suffix}"
+    write(path)
+    with pytest.raises(ValueError, match=match):
+        load_xy(path)
