@@ -93,7 +93,7 @@ class DRSNClassifier(ClassifierMixin, BaseEstimator):
     n_features_in_ : int
         Number of features (signal length for 2-D ``X``; channels for 3-D or
         4-D ``X``, as scikit-learn counts the second axis).
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names, when ``X`` was a DataFrame with string column names.
     input_shape_ : tuple of int
         Shape of one sample as the network sees it, ``(channels, length)`` or

@@ -217,7 +217,7 @@ class TimeDomainFeatures(_SignalFeatureTransformer):
     n_features_in_ : int
         ``X.shape[1]`` seen in :term:`fit` (the signal length for 2-D input,
         the number of channels for 3-D input).
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names, only when ``X`` was a DataFrame with string columns.
     signal_shape_ : tuple of int
         Shape of one sample in :term:`fit`; :term:`transform` requires the same.
@@ -332,7 +332,7 @@ class SpectralBandEnergies(_SignalFeatureTransformer):
     n_features_in_ : int
         ``X.shape[1]`` seen in :term:`fit` (the signal length for 2-D input,
         the number of channels for 3-D input).
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names, only when ``X`` was a DataFrame with string columns.
     signal_shape_ : tuple of int
         Shape of one sample in :term:`fit`; :term:`transform` requires the same.
@@ -426,7 +426,7 @@ class EnvelopeSpectrum(_SignalFeatureTransformer):
     n_features_in_ : int
         ``X.shape[1]`` seen in :term:`fit` (the signal length for 2-D input,
         the number of channels for 3-D input).
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names, only when ``X`` was a DataFrame with string columns.
     signal_shape_ : tuple of int
         Shape of one sample in :term:`fit`; :term:`transform` requires the same.

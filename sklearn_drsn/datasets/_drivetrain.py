@@ -123,6 +123,7 @@ __all__ = [
     "make_drivetrain",
 ]
 
+#: Names of the 8 health states, indexed by the labels ``y`` of :func:`make_drivetrain`.
 DRIVETRAIN_CLASSES: tuple[str, ...] = (
     "healthy",
     "bearing_inner_race",

@@ -189,4 +189,5 @@ class Shrinkage(nn.Module):
         self.threshold = make_threshold(kind, channels)
 
     def forward(self, x: Tensor) -> Tensor:
+        """Soft-threshold ``x`` with the thresholds its own sub-network predicts for it."""
         return soft_threshold(x, self.threshold(x))

@@ -72,6 +72,7 @@ class DecimatingShortcut(nn.Module):
         self.pad_before, self.pad_after = extra // 2, extra - extra // 2
 
     def forward(self, x: Tensor) -> Tensor:
+        """Decimated, channel-padded ``x``."""
         if self.stride > 1:
             spatial = (slice(None, None, self.stride),) * (x.ndim - 2)
             x = x[(slice(None), slice(None), *spatial)]
@@ -135,6 +136,7 @@ class ResidualShrinkageUnit(nn.Module):
         self.shortcut = DecimatingShortcut(in_channels, out_channels, stride) if shortcut else None
 
     def forward(self, x: Tensor) -> Tensor:
+        """Residual branch (optionally shrunk) plus shortcut."""
         # Not in-place on the first ReLU: x itself is still needed by the shortcut.
         out = self.conv1(F.relu(self.bn1(x)))
         out = self.conv2(self.relu(self.bn2(out)))
