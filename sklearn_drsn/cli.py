@@ -34,19 +34,19 @@ ALL_MODELS = [*DEEP_MODELS, *CLASSIC_MODELS]
 PRESETS: dict[str, dict] = {
     # About 10 minutes on a 2-core CPU.
     "default": dict(
-        n_per_class=60, length=2048, folds=3, epochs=40,
-        noise=["gaussian"], snrs=[-5.0, 0.0, math.inf],
+        n_per_class=200, length=2048, severity=2.0, folds=3, epochs=30,
+        noise=["gaussian"], snrs=[-5.0, 5.0],
         models=["drsn-cw", "drsn-cs", "resnet", "convnet", "random-forest", "svc"],
     ),
     # The paper's protocol (Sec. III): for a GPU machine.
     "paper": dict(
-        n_per_class=3600, length=2048, folds=10, epochs=100,
+        n_per_class=3600, length=2048, severity=2.0, folds=10, epochs=100,
         noise=list(NOISE_KINDS), snrs=[float(s) for s in range(-5, 6)],
         models=ALL_MODELS,
     ),
     # A smoke test in seconds.
     "quick": dict(
-        n_per_class=8, length=256, folds=2, epochs=2,
+        n_per_class=8, length=256, severity=2.0, folds=2, epochs=2,
         noise=["gaussian"], snrs=[0.0], models=["drsn-cw", "resnet", "random-forest"],
     ),
 }  # fmt: skip
@@ -96,6 +96,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--epochs", type=_int_at_least(1), help="training epochs of the deep models")
     p.add_argument("--n-per-class", type=_int_at_least(2), help="simulator: signals per class")
     p.add_argument("--length", type=_int_at_least(8), help="simulator: samples per signal")
+    p.add_argument(
+        "--severity",
+        type=float,
+        help="simulator: fault strength (1 = subtle, 2 = the presets' calibration)",
+    )
     p.add_argument("--device", default="auto", help="auto (CUDA when present), cpu, cuda, ...")
     p.add_argument(
         "--jobs",
@@ -173,7 +178,7 @@ def _load_data(args: argparse.Namespace, settings: dict):
     fs = 12800.0
     X, y, _ = make_drivetrain(
         n_per_class=settings["n_per_class"], length=settings["length"], fs=fs,
-        random_state=args.seed,
+        fault_severity=settings["severity"], random_state=args.seed,
     )  # fmt: skip
     return X, y, fs, f"drivetrain simulator ({len(X)} signals of {X.shape[-1]} samples)"
 

@@ -1,0 +1,67 @@
+"""The comparison protocol: same noise and folds for every model, reproducible, parallel."""
+
+import math
+
+import numpy as np
+import pytest
+from sklearn.model_selection import cross_val_score
+from sklearn.tree import DecisionTreeClassifier
+
+from sklearn_drsn import DRSNClassifier
+from sklearn_drsn.datasets import make_drivetrain
+from sklearn_drsn.experiment import _noisy, format_table, make_model, run_comparison, summarise
+
+
+@pytest.fixture(scope="module")
+def small_drivetrain():
+    X, y, _ = make_drivetrain(n_per_class=6, length=256, fault_severity=2.0, random_state=0)
+    return X, y
+
+
+def test_clean_data_is_run_once_whatever_the_noise_kinds(small_drivetrain):
+    rows = run_comparison(*small_drivetrain, ["knn"], noise_kinds=["gaussian", "pink"],
+                          snrs_db=[0.0, math.inf], n_splits=2)  # fmt: skip
+    conditions = {(r.noise, r.snr_db) for r in rows}
+    assert conditions == {("gaussian", 0.0), ("pink", 0.0), ("none", math.inf)}
+    assert len(rows) == 3 * 2
+
+
+def test_every_model_sees_the_same_noisy_data():
+    X = np.random.default_rng(0).normal(size=(5, 64))
+    np.testing.assert_array_equal(_noisy(X, "pink", -5.0, 0), _noisy(X, "pink", -5.0, 0))
+    assert not np.array_equal(_noisy(X, "pink", -5.0, 0), _noisy(X, "pink", -4.0, 0))
+    assert _noisy(X, "gaussian", math.inf, 0) is X
+
+
+def test_results_are_reproducible_and_parallel_equals_serial(small_drivetrain):
+    kwargs = dict(snrs_db=[0.0], n_splits=2, max_epochs=1, random_state=3)
+    serial = run_comparison(*small_drivetrain, ["drsn-cw", "svc"], n_jobs=1, **kwargs)
+    parallel = run_comparison(*small_drivetrain, ["drsn-cw", "svc"], n_jobs=2, **kwargs)
+    assert [(r.model, r.fold, r.accuracy) for r in serial] == [
+        (r.model, r.fold, r.accuracy) for r in parallel
+    ]
+
+
+def test_summary_and_table_agree_with_the_folds():
+    from sklearn_drsn.experiment import FoldResult
+
+    rows = [FoldResult("gaussian", -5.0, "drsn-cw", k, a, 1.0) for k, a in enumerate([0.5, 0.7])]
+    (summary,) = summarise(rows)
+    assert summary["mean"] == pytest.approx(0.6) and summary["std"] == pytest.approx(0.1)
+    assert "60.0 ± 10.0" in format_table([summary])
+
+
+def test_unknown_model_lists_the_known_ones():
+    with pytest.raises(ValueError, match=r"drsn-cw.*random-forest"):
+        make_model("xgboost")
+
+
+def test_rms_alone_stays_far_below_a_drsn_on_the_simulator():
+    X, y, _ = make_drivetrain(n_per_class=40, length=1024, fault_severity=2.0, random_state=1)
+    train, test = np.arange(len(X)) % 4 != 0, np.arange(len(X)) % 4 == 0
+    rms = np.sqrt((X.astype(np.float64) ** 2).mean(axis=1, keepdims=True))
+    rms_acc = cross_val_score(DecisionTreeClassifier(max_depth=4, random_state=0), rms, y).mean()
+    drsn = DRSNClassifier(max_epochs=25, batch_size=32, random_state=0).fit(X[train], y[train])
+    drsn_acc = drsn.score(X[test], y[test])
+    assert rms_acc < 0.3
+    assert drsn_acc > rms_acc + 0.3
