@@ -123,3 +123,18 @@ def test_shrinkage_shrinks_and_is_finite(scale):
     y = Shrinkage("cw", 6)(x)
     assert torch.isfinite(y).all()
     assert (y.abs() <= x.abs()).all()
+
+
+@pytest.mark.parametrize("tau_shape", [(6, 4, 1), (6, 1, 1), ()])
+def test_custom_backward_matches_autograd_of_the_definition(tau_shape):
+    gen = torch.Generator().manual_seed(3)
+    x = torch.randn(6, 4, 50, generator=gen, requires_grad=True)
+    tau = torch.rand(tau_shape, generator=gen).requires_grad_(True)
+    upstream = torch.randn(6, 4, 50, generator=gen)
+    (soft_threshold(x, tau) * upstream).sum().backward()
+    got = x.grad.clone(), tau.grad.clone()
+    x.grad = tau.grad = None
+    reference = torch.sign(x) * torch.relu(x.abs() - tau)
+    (reference * upstream).sum().backward()
+    torch.testing.assert_close(got[0], x.grad)
+    torch.testing.assert_close(got[1], tau.grad)
