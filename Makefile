@@ -39,8 +39,8 @@ test-all: $(STAMP)
 	$(BIN)/python -m pytest -m "slow or not slow" $(PYTEST_ARGS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check sklearn_drsn tests benchmarks docs
-	$(BIN)/ruff format --check sklearn_drsn tests benchmarks docs
+	$(BIN)/ruff check sklearn_drsn tests benchmarks docs conftest.py
+	$(BIN)/ruff format --check sklearn_drsn tests benchmarks docs conftest.py
 
 format: $(STAMP)
 	$(BIN)/ruff format sklearn_drsn tests benchmarks docs

@@ -34,7 +34,7 @@ ALL_MODELS = [*DEEP_MODELS, *CLASSIC_MODELS]
 PRESETS: dict[str, dict] = {
     # About 10 minutes on a 2-core CPU.
     "default": dict(
-        n_per_class=200, length=2048, severity=2.0, folds=3, epochs=30,
+        n_per_class=250, length=2048, severity=2.0, folds=3, epochs=40,
         noise=["gaussian"], snrs=[-5.0, 5.0],
         models=["drsn-cw", "drsn-cs", "resnet", "convnet", "random-forest", "svc"],
     ),
