@@ -23,7 +23,8 @@ from .nn import DRSN
 __all__ = ["DRSNClassifier"]
 
 OPTIMIZERS = {"sgd": torch.optim.SGD, "adam": torch.optim.Adam, "adamw": torch.optim.AdamW}
-# Inference batches hold about this many input values, whatever the signal size.
+# Inference batches: at most this many samples, and about this many input values.
+_INFERENCE_BATCH = 256
 _INFERENCE_VALUES = 1 << 22
 
 
@@ -405,22 +406,24 @@ def _to_dataset(X: np.ndarray, y: np.ndarray, device: str) -> InMemoryDataset:
 
 @torch.inference_mode()
 def _forward_in_batches(module: torch.nn.Module, X: np.ndarray, device: str) -> torch.Tensor:
-    """Logits in batches of bounded size, so memory does not grow with ``len(X)``.
+    """Logits in batches of one fixed size, so memory does not grow with ``len(X)``.
 
-    On the CPU the forward pass runs in float64: float32 kernels pick
-    batch-size-dependent reduction orders, so a sample's float32 output can
-    change in the 7th digit with the batch it is in. Float64 makes
-    ``predict_proba(X)[i] == predict_proba(X[i:i+1])`` to ~1e-15 at about the
-    same CPU cost. On CUDA the float32 (training) precision is kept.
+    Every batch has the same size, the last one padded with zeros: float32
+    kernels pick batch-size-dependent blockings, so a sample's output could
+    otherwise change in the 7th digit with the batch it lands in. With a
+    fixed batch size, ``predict_proba(X)[i] == predict_proba(X[i:i+1])``
+    exactly (eval-mode BatchNorm makes samples independent of each other).
     """
-    dtype = torch.float64 if torch.device(device).type == "cpu" else torch.float32
-    module = copy.deepcopy(module).to(dtype).eval() if dtype != torch.float32 else module.eval()
+    module.eval()
     per_sample = int(np.prod(X.shape[1:]))
-    step = max(1, _INFERENCE_VALUES // max(per_sample, 1))
-    out = [
-        module(torch.as_tensor(X[i : i + step]).to(device=device, dtype=dtype)).cpu()
-        for i in range(0, len(X), step)
-    ]
+    size = max(1, min(_INFERENCE_BATCH, _INFERENCE_VALUES // max(per_sample, 1)))
+    out = []
+    for start in range(0, len(X), size):
+        batch = torch.as_tensor(X[start : start + size]).to(device)
+        n = len(batch)
+        if n < size:
+            batch = torch.cat([batch, batch.new_zeros((size - n, *batch.shape[1:]))])
+        out.append(module(batch)[:n].cpu())
     return torch.cat(out)
 
 

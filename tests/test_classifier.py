@@ -242,7 +242,9 @@ def test_predict_proba_of_a_sample_does_not_depend_on_its_batch(fitted, data):
     X, _ = data
     full = fitted.predict_proba(X)
     one_by_one = np.concatenate([fitted.predict_proba(X[i : i + 1]) for i in range(len(X))])
-    np.testing.assert_allclose(one_by_one, full, rtol=0, atol=1e-12)
+    np.testing.assert_array_equal(one_by_one, full)
+    order = np.random.default_rng(0).permutation(len(X))
+    np.testing.assert_array_equal(fitted.predict_proba(X[order]), full[order])
 
 
 # ------------------------------------------------------ training options
