@@ -270,16 +270,32 @@ or (n_samples, channels, height, width)
         X_train, y_train, valid = self._split(X, y, seed)
         train_ds = _to_dataset(X_train, y_train, device)
         valid_ds = _to_dataset(*valid, device) if valid is not None else None
-        net = DRSNNet(
+        net = self._make_net(X.shape[1], n_classes, X.ndim - 2, device, valid_ds)
+        cuda = [torch.device(device)] if device.startswith("cuda") else []
+        with torch.random.fork_rng(devices=cuda):
+            torch.manual_seed(seed)
+            net.fit(train_ds, None)
+        losses = net.history[:, "train_loss"]
+        if not np.all(np.isfinite(losses)):
+            raise ValueError(
+                "training diverged (the training loss became NaN or infinite); "
+                "lower `lr` or rescale X"
+            )
+        net.module_.eval()
+        return net
+
+    def _make_net(self, in_channels, n_classes, ndim, device, valid_ds=None) -> DRSNNet:
+        """The skorch net for these hyper-parameters (not yet initialised)."""
+        return DRSNNet(
             module=DRSN,
-            module__in_channels=X.shape[1],
+            module__in_channels=in_channels,
             module__n_classes=n_classes,
             module__widths=tuple(int(w) for w in self.widths),
             module__blocks_per_stage=self.blocks_per_stage,
             module__kernel_size=self.kernel_size,
             module__shrinkage=self.shrinkage,
             module__shortcut=self.shortcut,
-            module__ndim=X.ndim - 2,
+            module__ndim=ndim,
             criterion=torch.nn.CrossEntropyLoss,
             optimizer=OPTIMIZERS[self.optimizer],
             lr=self.lr,
@@ -295,18 +311,60 @@ or (n_samples, channels, height, width)
             device=device,
             verbose=self.verbose,
         )
-        cuda = [torch.device(device)] if device.startswith("cuda") else []
-        with torch.random.fork_rng(devices=cuda):
-            torch.manual_seed(seed)
-            net.fit(train_ds, None)
-        losses = net.history[:, "train_loss"]
-        if not np.all(np.isfinite(losses)):
-            raise ValueError(
-                "training diverged (the training loss became NaN or infinite); "
-                "lower `lr` or rescale X"
-            )
-        net.module_.eval()
-        return net
+
+    def save(self, path) -> None:
+        """Save the fitted model to a file that loads without running pickled code.
+
+        The file holds only plain values and tensors, so :meth:`load` reads
+        it with ``torch.load(..., weights_only=True)``. Training history and
+        custom ``callbacks`` are not saved; use pickle for those.
+
+        Parameters
+        ----------
+        path : str or path-like
+            Destination file.
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> import numpy as np
+        >>> from sklearn_drsn import DRSNClassifier
+        >>> X = np.random.default_rng(0).normal(size=(20, 32))
+        >>> clf = DRSNClassifier(max_epochs=1, random_state=0).fit(X, ["a", "b"] * 10)
+        >>> path = os.path.join(tempfile.mkdtemp(), "model.pt")
+        >>> clf.save(path)
+        >>> restored = DRSNClassifier.load(path)
+        >>> bool((restored.predict_proba(X) == clf.predict_proba(X)).all())
+        True
+        """
+        from ._persistence import save_classifier
+
+        check_is_fitted(self)
+        save_classifier(self, path)
+
+    @classmethod
+    def load(cls, path) -> DRSNClassifier:
+        """Load a model written by :meth:`save` (on the CPU when no GPU is visible).
+
+        Parameters
+        ----------
+        path : str or path-like
+            File written by :meth:`save`.
+
+        Returns
+        -------
+        DRSNClassifier
+            A fitted estimator that predicts as the saved one did.
+
+        Raises
+        ------
+        ValueError
+            If the file is missing, truncated, corrupted, not a sklearn-drsn
+            model, or of an incompatible format version.
+        """
+        from ._persistence import load_classifier
+
+        return load_classifier(cls, path)
 
     def _split(self, X, y, seed):
         if self.validation_fraction == 0:
@@ -368,7 +426,96 @@ or (n_samples, channels, height, width)
         labels = self._logits(X).argmax(dim=1).numpy()
         return self.classes_[labels]
 
+    def embed(self, X) -> np.ndarray:
+        """The pooled embedding before the classifier layer, usable as features.
+
+        The output of the last BN-ReLU-global-average-pooling, one vector per
+        signal, so a fitted DRSN can feed a classic classifier, directly or in
+        a ``Pipeline`` through ``FunctionTransformer(clf.embed)``. (It is not
+        called ``transform``: scikit-learn would then treat the classifier as
+        a transformer.)
+
+        Parameters
+        ----------
+        X : array-like of the shape seen in ``fit``
+            Signals.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, widths[-1])
+            Float32 embeddings.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklearn_drsn import DRSNClassifier
+        >>> X = np.random.default_rng(0).normal(size=(20, 32))
+        >>> clf = DRSNClassifier(max_epochs=1, random_state=0).fit(X, [0, 1] * 10)
+        >>> clf.embed(X).shape
+        (20, 16)
+        """
+        module = self._fitted_module()
+        return self._forward(X, module.forward_features).numpy()
+
+    def thresholds(self, X) -> dict[str, np.ndarray]:
+        """The thresholds tau that every shrinkage unit applies to each signal of ``X``.
+
+        Parameters
+        ----------
+        X : array-like of the shape seen in ``fit``
+            Signals.
+
+        Returns
+        -------
+        dict of str to ndarray
+            One entry per residual shrinkage unit, keyed by its module path
+            (``"stages.0.0"`` is the first unit of the first stage), of shape
+            ``(n_samples, channels)`` for DRSN-CW and ``(n_samples, 1)`` for
+            DRSN-CS. Empty for the ResNet and ConvNet baselines.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklearn_drsn import DRSNClassifier
+        >>> X = np.random.default_rng(0).normal(size=(20, 32))
+        >>> clf = DRSNClassifier(max_epochs=1, random_state=0).fit(X, [0, 1] * 10)
+        >>> taus = clf.thresholds(X)
+        >>> len(taus), taus["stages.2.3"].shape
+        (12, (20, 16))
+        """
+        module = self._fitted_module()
+        units = {
+            name.removesuffix(".shrinkage"): m.threshold
+            for name, m in module.named_modules()
+            if name.endswith(".shrinkage") and m is not None
+        }
+
+        def forward(batch: torch.Tensor) -> torch.Tensor:
+            captured = []
+            hooks = [
+                m.register_forward_hook(lambda _m, _i, out: captured.append(out.flatten(1)))
+                for m in units.values()
+            ]
+            try:
+                module(batch)
+            finally:
+                for hook in hooks:
+                    hook.remove()
+            return torch.cat(captured, dim=1) if captured else batch.new_zeros(len(batch), 0)
+
+        flat = self._forward(X, forward).numpy()
+        widths = [m.fc2.out_features for m in units.values()]
+        pieces = np.split(flat, np.cumsum(widths)[:-1], axis=1) if widths else []
+        return dict(zip(units, pieces))
+
+    def _fitted_module(self) -> torch.nn.Module:
+        check_is_fitted(self)
+        return self.net_.module_
+
     def _logits(self, X) -> torch.Tensor:
+        return self._forward(X, self._fitted_module())
+
+    def _forward(self, X, forward) -> torch.Tensor:
         check_is_fitted(self)
         X = validate_data(self, X, allow_nd=True, dtype=np.float32, reset=False)
         X = _as_network_input(X)
@@ -379,7 +526,8 @@ or (n_samples, channels, height, width)
             )
         # net_.device, not device_: skorch maps a CUDA-trained net to the CPU when
         # it is unpickled where no GPU is visible.
-        return _forward_in_batches(self.net_.module_, X, str(self.net_.device))
+        self.net_.module_.eval()
+        return _forward_in_batches(forward, X, str(self.net_.device))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -405,7 +553,7 @@ def _to_dataset(X: np.ndarray, y: np.ndarray, device: str) -> InMemoryDataset:
 
 
 @torch.inference_mode()
-def _forward_in_batches(module: torch.nn.Module, X: np.ndarray, device: str) -> torch.Tensor:
+def _forward_in_batches(forward, X: np.ndarray, device: str) -> torch.Tensor:
     """Logits in batches of one fixed size, so memory does not grow with ``len(X)``.
 
     Every batch has the same size, the last one padded with zeros: float32
@@ -414,7 +562,6 @@ def _forward_in_batches(module: torch.nn.Module, X: np.ndarray, device: str) -> 
     fixed batch size, ``predict_proba(X)[i] == predict_proba(X[i:i+1])``
     exactly (eval-mode BatchNorm makes samples independent of each other).
     """
-    module.eval()
     per_sample = int(np.prod(X.shape[1:]))
     size = max(1, min(_INFERENCE_BATCH, _INFERENCE_VALUES // max(per_sample, 1)))
     out = []
@@ -423,7 +570,7 @@ def _forward_in_batches(module: torch.nn.Module, X: np.ndarray, device: str) -> 
         n = len(batch)
         if n < size:
             batch = torch.cat([batch, batch.new_zeros((size - n, *batch.shape[1:]))])
-        out.append(module(batch)[:n].cpu())
+        out.append(forward(batch)[:n].cpu())
     return torch.cat(out)
 
 

@@ -1,0 +1,91 @@
+"""save/load of DRSNClassifier in a format that torch loads with ``weights_only=True``.
+
+The file is a ``torch.save`` of plain values (str, int, float, bool, None,
+lists, tuples, dicts) and tensors, so loading never runs pickled code.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from . import __version__
+
+FORMAT = "sklearn-drsn/DRSNClassifier"
+FORMAT_VERSION = 1
+
+
+def save_classifier(estimator, path) -> None:
+    params = estimator.get_params()
+    params["callbacks"] = None  # arbitrary objects; not representable without pickle
+    if not (params["random_state"] is None or isinstance(params["random_state"], int)):
+        params["random_state"] = None
+    names = getattr(estimator, "feature_names_in_", None)
+    payload = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "package_version": __version__,
+        "params": params,
+        "classes": estimator.classes_.tolist(),
+        "classes_dtype": estimator.classes_.dtype.str,
+        "input_shape": list(estimator.input_shape_),
+        "n_features_in": int(estimator.n_features_in_),
+        "feature_names_in": None if names is None else names.tolist(),
+        "device": estimator.device_,
+        "n_epochs": int(estimator.n_epochs_),
+        "state_dict": {
+            k: v.detach().cpu() for k, v in estimator.net_.module_.state_dict().items()
+        },
+    }
+    torch.save(payload, path)
+
+
+def load_classifier(cls, path):
+    payload = _read(path)
+    estimator = cls(**payload["params"])
+    device = payload["device"]
+    if device.startswith("cuda") and not torch.cuda.is_available():
+        device = "cpu"
+    input_shape = tuple(payload["input_shape"])
+    classes = np.asarray(payload["classes"], dtype=np.dtype(payload["classes_dtype"]))
+    net = estimator._make_net(input_shape[0], len(classes), len(input_shape) - 1, device)
+    net.initialize()
+    try:
+        net.module_.load_state_dict(payload["state_dict"])
+    except RuntimeError as exc:
+        raise ValueError(
+            f"{path}: the weights do not fit the saved configuration: {exc}"
+        ) from None
+    net.module_.eval()
+    estimator.classes_ = classes
+    estimator.input_shape_ = input_shape
+    estimator.n_features_in_ = payload["n_features_in"]
+    if payload["feature_names_in"] is not None:
+        estimator.feature_names_in_ = np.asarray(payload["feature_names_in"], dtype=object)
+    estimator.device_ = device
+    estimator.net_ = net
+    estimator.history_ = net.history
+    estimator.n_epochs_ = payload["n_epochs"]
+    return estimator
+
+
+def _read(path) -> dict:
+    try:
+        payload = torch.load(path, map_location="cpu", weights_only=True)
+    except FileNotFoundError:
+        raise ValueError(f"no such file: {path}") from None
+    except Exception as exc:  # torch raises many kinds for truncated or foreign files
+        raise ValueError(
+            f"{path} is not a readable sklearn-drsn model file (truncated or corrupted?): "
+            f"{type(exc).__name__}: {exc}"
+        ) from None
+    if not isinstance(payload, dict) or payload.get("format") != FORMAT:
+        raise ValueError(f"{path} is not a model saved by DRSNClassifier.save")
+    if payload.get("format_version") != FORMAT_VERSION:
+        raise ValueError(
+            f"{path} was saved in format version {payload.get('format_version')!r} by "
+            f"sklearn-drsn {payload.get('package_version')}; this is sklearn-drsn "
+            f"{__version__}, which reads format version {FORMAT_VERSION}. Load it with the "
+            "version that saved it, or refit"
+        )
+    return payload

@@ -1,0 +1,122 @@
+"""save/load: a safe file format that restores an identically predicting estimator."""
+
+import numpy as np
+import pytest
+import torch
+from sklearn.base import clone
+
+from sklearn_drsn import DRSNClassifier
+from sklearn_drsn._persistence import FORMAT, FORMAT_VERSION
+
+from .conftest import requires_cuda
+from .test_classifier import FAST, make_signals
+
+
+@pytest.mark.parametrize(
+    "labels",
+    [np.array(["ok", "fault"]), np.array([3, 17]), np.array([True, False])],
+    ids=["strings", "ints", "bools"],
+)
+@pytest.mark.parametrize("shrinkage", ["cw", "cs", None])
+def test_round_trip_predicts_identically(tmp_path, labels, shrinkage):
+    X, y = make_signals()
+    clf = DRSNClassifier(**{**FAST, "shrinkage": shrinkage}).fit(X, labels[y])
+    clf.save(tmp_path / "m.pt")
+    restored = DRSNClassifier.load(tmp_path / "m.pt")
+    np.testing.assert_array_equal(restored.predict_proba(X), clf.predict_proba(X))
+    np.testing.assert_array_equal(restored.predict(X), clf.predict(X))
+    assert restored.classes_.dtype == clf.classes_.dtype
+    assert restored.get_params() == clf.get_params()
+    assert restored.input_shape_ == clf.input_shape_
+
+
+def test_file_loads_with_weights_only(tmp_path):
+    X, y = make_signals(channels=2)
+    DRSNClassifier(**FAST).fit(X, y).save(tmp_path / "m.pt")
+    payload = torch.load(tmp_path / "m.pt", weights_only=True)
+    assert payload["format"] == FORMAT and payload["input_shape"] == [2, 32]
+
+
+def test_feature_names_survive(tmp_path):
+    pd = pytest.importorskip("pandas")
+    X, y = make_signals(length=6)
+    df = pd.DataFrame(X, columns=list("abcdef"))
+    DRSNClassifier(**FAST).fit(df, y).save(tmp_path / "m.pt")
+    restored = DRSNClassifier.load(tmp_path / "m.pt")
+    assert list(restored.feature_names_in_) == list("abcdef")
+    assert restored.predict(df).shape == (len(df),)
+
+
+def test_restored_estimator_clones_and_refits(tmp_path):
+    X, y = make_signals()
+    DRSNClassifier(**FAST).fit(X, y).save(tmp_path / "m.pt")
+    restored = DRSNClassifier.load(tmp_path / "m.pt")
+    assert clone(restored).fit(X, y).score(X, y) >= 0
+
+
+def test_save_needs_a_fitted_model(tmp_path):
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError):
+        DRSNClassifier().save(tmp_path / "m.pt")
+
+
+@pytest.fixture
+def saved(tmp_path):
+    X, y = make_signals()
+    DRSNClassifier(**FAST).fit(X, y).save(tmp_path / "m.pt")
+    return tmp_path / "m.pt"
+
+
+def test_truncated_file(saved):
+    saved.write_bytes(saved.read_bytes()[:200])
+    with pytest.raises(ValueError, match="not a readable sklearn-drsn model file"):
+        DRSNClassifier.load(saved)
+
+
+def test_corrupted_file(saved):
+    data = bytearray(saved.read_bytes())
+    data[: len(data) // 2] = b"\x00" * (len(data) // 2)
+    saved.write_bytes(bytes(data))
+    with pytest.raises(ValueError, match="not a readable"):
+        DRSNClassifier.load(saved)
+
+
+def test_file_of_another_kind(tmp_path):
+    torch.save({"weights": torch.zeros(3)}, tmp_path / "other.pt")
+    with pytest.raises(ValueError, match=r"not a model saved by DRSNClassifier\.save"):
+        DRSNClassifier.load(tmp_path / "other.pt")
+
+
+def test_incompatible_format_version(saved):
+    payload = torch.load(saved, weights_only=True)
+    payload["format_version"] = FORMAT_VERSION + 1
+    torch.save(payload, saved)
+    with pytest.raises(ValueError, match="format version 2"):
+        DRSNClassifier.load(saved)
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(ValueError, match="no such file"):
+        DRSNClassifier.load(tmp_path / "nope.pt")
+
+
+@pytest.mark.gpu
+@requires_cuda
+def test_cuda_trained_model_loads_on_cpu(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    X, y = make_signals()
+    clf = DRSNClassifier(**{**FAST, "device": "cuda"}).fit(X, y)
+    clf.save(tmp_path / "m.pt")
+    np.save(tmp_path / "X.npy", X)
+    code = (
+        "import sys, numpy as np; from sklearn_drsn import DRSNClassifier; d = sys.argv[1];"
+        "clf = DRSNClassifier.load(d + '/m.pt'); assert clf.device_ == 'cpu';"
+        "np.save(d + '/p.npy', clf.predict_proba(np.load(d + '/X.npy')))"
+    )
+    env = {**os.environ, "CUDA_VISIBLE_DEVICES": ""}
+    subprocess.run([sys.executable, "-c", code, str(tmp_path)], check=True, env=env)
+    np.testing.assert_allclose(np.load(tmp_path / "p.npy"), clf.predict_proba(X), atol=1e-4)
