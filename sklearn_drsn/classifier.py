@@ -366,6 +366,25 @@ or (n_samples, channels, height, width)
 
         return load_classifier(cls, path)
 
+    def to_onnx(self, path) -> None:
+        """Export the fitted network, with a softmax, to an ONNX file.
+
+        The graph's input ``signals`` is a float32 array of shape
+        ``(batch, *input_shape_)`` (for signals fitted as 2-D ``(n, length)``
+        arrays, add the channel axis: ``X[:, None, :]``); its output
+        ``probabilities`` matches :meth:`predict_proba`, columns in the order
+        of ``classes_``. The batch size is dynamic. Needs the ``onnx`` extra.
+
+        Parameters
+        ----------
+        path : str or path-like
+            Destination ``.onnx`` file.
+        """
+        from .export import export_onnx
+
+        check_is_fitted(self)
+        export_onnx(self, path)
+
     def _split(self, X, y, seed):
         if self.validation_fraction == 0:
             return X, y, None
