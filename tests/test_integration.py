@@ -4,7 +4,6 @@ import pickle
 
 import numpy as np
 import pytest
-import torch
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_val_score
 from sklearn.pipeline import make_pipeline
@@ -13,7 +12,7 @@ from sklearn.svm import SVC
 
 from sklearn_drsn import DRSNClassifier
 
-from .conftest import requires_cuda
+from .conftest import predict_proba_in_fresh_process, requires_cuda
 from .test_classifier import FAST, make_signals
 
 
@@ -60,20 +59,12 @@ def test_cross_val_score_side_by_side_with_classic_classifiers():
 
 
 def test_pickled_estimator_predicts_in_a_fresh_process(tmp_path):
-    import subprocess
-    import sys
-
     X, y = make_signals()
     clf = DRSNClassifier(**FAST).fit(X, y)
     (tmp_path / "model.pkl").write_bytes(pickle.dumps(clf))
-    np.save(tmp_path / "X.npy", X)
-    code = (
-        "import pickle, numpy as np, sys; d = sys.argv[1];"
-        "clf = pickle.load(open(d + '/model.pkl', 'rb'));"
-        "np.save(d + '/p.npy', clf.predict_proba(np.load(d + '/X.npy')))"
-    )
-    subprocess.run([sys.executable, "-c", code, str(tmp_path)], check=True)
-    np.testing.assert_array_equal(np.load(tmp_path / "p.npy"), clf.predict_proba(X))
+    load = "pickle.load(open(d + '/model.pkl', 'rb'))"
+    proba = predict_proba_in_fresh_process(tmp_path, load, X)
+    np.testing.assert_array_equal(proba, clf.predict_proba(X))
 
 
 # ------------------------------------------------------------------- GPU
@@ -92,24 +83,9 @@ def test_cuda_and_cpu_predictions_agree():
 @pytest.mark.gpu
 @requires_cuda
 def test_cuda_model_unpickles_onto_the_cpu(tmp_path):
-    import subprocess
-    import sys
-
     X, y = make_signals()
     clf = DRSNClassifier(**{**FAST, "device": "cuda"}).fit(X, y)
     (tmp_path / "model.pkl").write_bytes(pickle.dumps(clf))
-    np.save(tmp_path / "X.npy", X)
-    code = (
-        "import pickle, warnings, numpy as np, sys; d = sys.argv[1];"
-        "warnings.simplefilter('ignore');"
-        "clf = pickle.load(open(d + '/model.pkl', 'rb'));"
-        "np.save(d + '/p.npy', clf.predict_proba(np.load(d + '/X.npy')))"
-    )
-    env = {"CUDA_VISIBLE_DEVICES": ""}
-    import os
-
-    subprocess.run(
-        [sys.executable, "-c", code, str(tmp_path)], check=True, env={**os.environ, **env}
-    )
-    assert np.load(tmp_path / "p.npy").shape == (len(X), 2)
-    assert torch.cuda.is_available()
+    load = "pickle.load(open(d + '/model.pkl', 'rb'))"
+    proba = predict_proba_in_fresh_process(tmp_path, load, X, hide_gpu=True)
+    np.testing.assert_allclose(proba, clf.predict_proba(X), atol=1e-4)

@@ -8,7 +8,7 @@ from sklearn.base import clone
 from sklearn_drsn import DRSNClassifier
 from sklearn_drsn._persistence import FORMAT, FORMAT_VERSION
 
-from .conftest import requires_cuda
+from .conftest import predict_proba_in_fresh_process, requires_cuda
 from .test_classifier import FAST, make_signals
 
 
@@ -104,19 +104,9 @@ def test_missing_file(tmp_path):
 @pytest.mark.gpu
 @requires_cuda
 def test_cuda_trained_model_loads_on_cpu(tmp_path):
-    import os
-    import subprocess
-    import sys
-
     X, y = make_signals()
     clf = DRSNClassifier(**{**FAST, "device": "cuda"}).fit(X, y)
     clf.save(tmp_path / "m.pt")
-    np.save(tmp_path / "X.npy", X)
-    code = (
-        "import sys, numpy as np; from sklearn_drsn import DRSNClassifier; d = sys.argv[1];"
-        "clf = DRSNClassifier.load(d + '/m.pt'); assert clf.device_ == 'cpu';"
-        "np.save(d + '/p.npy', clf.predict_proba(np.load(d + '/X.npy')))"
-    )
-    env = {**os.environ, "CUDA_VISIBLE_DEVICES": ""}
-    subprocess.run([sys.executable, "-c", code, str(tmp_path)], check=True, env=env)
-    np.testing.assert_allclose(np.load(tmp_path / "p.npy"), clf.predict_proba(X), atol=1e-4)
+    load = "DRSNClassifier.load(d + '/m.pt')"
+    proba = predict_proba_in_fresh_process(tmp_path, load, X, hide_gpu=True)
+    np.testing.assert_allclose(proba, clf.predict_proba(X), atol=1e-4)
