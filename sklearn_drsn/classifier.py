@@ -473,8 +473,7 @@ or (n_samples, channels, height, width)
         >>> clf.embed(X).shape
         (20, 16)
         """
-        module = self._fitted_module()
-        return self._forward(X, module.forward_features).numpy()
+        return self._forward(X, lambda module, batch: module.forward_features(batch)).numpy()
 
     def thresholds(self, X) -> dict[str, np.ndarray]:
         """The thresholds tau that every shrinkage unit applies to each signal of ``X``.
@@ -502,39 +501,38 @@ or (n_samples, channels, height, width)
         >>> len(taus), taus["stages.2.3"].shape
         (12, (20, 16))
         """
-        module = self._fitted_module()
+        check_is_fitted(self)
         units = {
             name.removesuffix(".shrinkage"): m.threshold
-            for name, m in module.named_modules()
+            for name, m in self.net_.module_.named_modules()
             if name.endswith(".shrinkage") and m is not None
         }
+        if not units:
+            return {}
+        captured: list[torch.Tensor] = []
+        hooks = [
+            m.register_forward_hook(lambda _m, _i, out: captured.append(out.flatten(1)))
+            for m in units.values()
+        ]
 
-        def forward(batch: torch.Tensor) -> torch.Tensor:
-            captured = []
-            hooks = [
-                m.register_forward_hook(lambda _m, _i, out: captured.append(out.flatten(1)))
-                for m in units.values()
-            ]
-            try:
-                module(batch)
-            finally:
-                for hook in hooks:
-                    hook.remove()
-            return torch.cat(captured, dim=1) if captured else batch.new_zeros(len(batch), 0)
+        def run(module: torch.nn.Module, batch: torch.Tensor) -> torch.Tensor:
+            captured.clear()
+            module(batch)
+            return torch.cat(captured, dim=1)
 
-        flat = self._forward(X, forward).numpy()
+        try:
+            flat = self._forward(X, run).numpy()
+        finally:
+            for hook in hooks:
+                hook.remove()
         widths = [m.fc2.out_features for m in units.values()]
-        pieces = np.split(flat, np.cumsum(widths)[:-1], axis=1) if widths else []
-        return dict(zip(units, pieces))
-
-    def _fitted_module(self) -> torch.nn.Module:
-        check_is_fitted(self)
-        return self.net_.module_
+        return dict(zip(units, np.split(flat, np.cumsum(widths)[:-1], axis=1)))
 
     def _logits(self, X) -> torch.Tensor:
-        return self._forward(X, self._fitted_module())
+        return self._forward(X, lambda module, batch: module(batch))
 
-    def _forward(self, X, forward) -> torch.Tensor:
+    def _forward(self, X, run) -> torch.Tensor:
+        """``run(module, batch)`` over validated ``X`` in fixed-size batches."""
         check_is_fitted(self)
         X = validate_data(self, X, allow_nd=True, dtype=np.float32, reset=False)
         X = _as_network_input(X)
@@ -543,10 +541,10 @@ or (n_samples, channels, height, width)
                 f"X has samples of shape {X.shape[1:]}, but {type(self).__name__} was fitted "
                 f"on samples of shape {self.input_shape_}"
             )
+        module = self.net_.module_.eval()
         # net_.device, not device_: skorch maps a CUDA-trained net to the CPU when
         # it is unpickled where no GPU is visible.
-        self.net_.module_.eval()
-        return _forward_in_batches(forward, X, str(self.net_.device))
+        return _forward_in_batches(lambda batch: run(module, batch), X, str(self.net_.device))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

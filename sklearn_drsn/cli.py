@@ -16,6 +16,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
+
 from . import __version__
 from .experiment import (
     CLASSIC_MODELS,
@@ -188,7 +190,7 @@ def run(args: argparse.Namespace) -> int:
     X, y, fs, description = _load_data(args, settings)
     if len(set(y.tolist())) < 2:
         raise UsageError("the data has a single class; need at least 2")
-    _, counts = __import__("numpy").unique(y, return_counts=True)
+    _, counts = np.unique(y, return_counts=True)
     if counts.min() < settings["folds"]:
         raise UsageError(
             f"the smallest class has {counts.min()} signals, fewer than --folds "

@@ -29,7 +29,7 @@ from sklearn.svm import SVC
 
 from .classifier import DRSNClassifier
 from .features import make_vibration_features
-from .noise import add_noise
+from .noise import NOISE_KINDS, add_noise
 
 __all__ = [
     "CLASSIC_MODELS",
@@ -231,7 +231,7 @@ def _noisy(X: np.ndarray, kind: str, snr: float, seed: int) -> np.ndarray:
     if not math.isfinite(snr):
         return X
     # One seed per (kind, SNR): every model sees the same noisy data set.
-    key = (seed, ["gaussian", "laplacian", "pink"].index(kind), round(snr * 1000) % 2**32)
+    key = (seed, NOISE_KINDS.index(kind), round(snr * 1000) % 2**32)
     return add_noise(X, snr, kind=kind, random_state=np.random.default_rng(key))
 
 

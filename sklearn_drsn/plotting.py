@@ -146,7 +146,9 @@ def plot_shrinkage(estimator, x, unit: str = "stages.0.0", channel: int = 0, pat
     captured = {}
 
     def hook(_module, inputs, output):
+        # The unit's own threshold net gives tau from the same input: no second pass.
         captured["before"], captured["after"] = inputs[0], output
+        captured["tau"] = _module.threshold(inputs[0])
 
     handle = shrinkage.register_forward_hook(hook)
     try:
@@ -159,7 +161,7 @@ def plot_shrinkage(estimator, x, unit: str = "stages.0.0", channel: int = 0, pat
         handle.remove()
     before = captured["before"][0, channel].cpu().numpy()
     after = captured["after"][0, channel].cpu().numpy()
-    tau = estimator.thresholds(np.asarray(x)[None])[unit][0]
+    tau = captured["tau"][0].flatten().cpu().numpy()
     tau_c = float(tau[channel] if len(tau) > 1 else tau[0])
     fig, ax = plt.subplots(figsize=(7, 3.5))
     ax.plot(before, lw=0.8, color="0.6", label="before soft thresholding")
