@@ -24,7 +24,7 @@ __all__ = ["DRSNClassifier"]
 
 OPTIMIZERS = {"sgd": torch.optim.SGD, "adam": torch.optim.Adam, "adamw": torch.optim.AdamW}
 # Inference batches: at most this many samples, and about this many input values.
-_INFERENCE_BATCH = 256
+_INFERENCE_BATCH = 128
 _INFERENCE_VALUES = 1 << 22
 
 

@@ -7,6 +7,7 @@ from torch import nn
 from sklearn_drsn.nn import (
     DRSN,
     DecimatingShortcut,
+    ReferenceDRSN,
     ResidualShrinkageUnit,
     is_decayed_parameter,
     weight_decay_groups,
@@ -153,3 +154,26 @@ def test_network_learns_a_trivial_problem():
         loss.backward()
         opt.step()
     assert loss.item() < 0.3
+
+
+@pytest.mark.parametrize("shrinkage", ["cw", "cs", None])
+def test_network_matches_the_plain_reference_in_training(shrinkage):
+    # Same weights, same batch, train mode: same logits, same gradients for every
+    # parameter (the fused shrinkage and soft threshold change the arithmetic only).
+    torch.manual_seed(0)
+    fast = DRSN(shrinkage=shrinkage, blocks_per_stage=2)
+    plain = ReferenceDRSN(shrinkage=shrinkage, blocks_per_stage=2)
+    plain.load_state_dict(fast.state_dict())
+    x = torch.randn(16, 1, 300)
+    target = torch.randint(0, 8, (16,))
+    outs = []
+    for net in (fast, plain):
+        logits = net(x)
+        torch.nn.functional.cross_entropy(logits, target).backward()
+        outs.append(logits)
+    torch.testing.assert_close(outs[0], outs[1], rtol=1e-4, atol=1e-5)
+    plain_params = dict(plain.named_parameters())
+    for name, p in fast.named_parameters():
+        torch.testing.assert_close(p.grad, plain_params[name].grad, rtol=1e-3, atol=1e-5)
+    for name, buf in fast.named_buffers():  # BatchNorm statistics updated once, alike
+        torch.testing.assert_close(buf, dict(plain.named_buffers())[name])

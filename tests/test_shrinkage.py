@@ -138,3 +138,51 @@ def test_custom_backward_matches_autograd_of_the_definition(tau_shape):
     (reference * upstream).sum().backward()
     torch.testing.assert_close(got[0], x.grad)
     torch.testing.assert_close(got[1], tau.grad)
+
+
+def _unfused(shrink, x):
+    """The shrinkage as a plain composition, differentiated by autograd."""
+    tau = shrink.threshold(x)
+    return torch.sign(x) * torch.relu(x.abs() - tau)
+
+
+@pytest.mark.parametrize("kind", ["cw", "cs"])
+@pytest.mark.parametrize("shape", [(6, 4, 33), (5, 3, 4, 7)])
+def test_fused_training_shrinkage_matches_autograd_of_the_composition(kind, shape):
+    gen = torch.Generator().manual_seed(1)
+    fused = Shrinkage(kind, shape[1]).double().train()
+    plain = Shrinkage(kind, shape[1]).double().train()
+    plain.load_state_dict(fused.state_dict())
+    x = torch.randn(shape, generator=gen, dtype=torch.float64)
+    upstream = torch.randn(shape, generator=gen, dtype=torch.float64)
+    grads = []
+    for module in (fused, plain):
+        xi = x.clone().requires_grad_()
+        out = module(xi) if module is fused else _unfused(module, xi)
+        (out * upstream).sum().backward()
+        grads.append((out, xi.grad, [p.grad for p in module.parameters()]))
+    torch.testing.assert_close(grads[0][0], grads[1][0])
+    torch.testing.assert_close(grads[0][1], grads[1][1])
+    for got, want in zip(grads[0][2], grads[1][2]):
+        torch.testing.assert_close(got, want)
+    # The sub-network's BatchNorm saw one batch in both.
+    torch.testing.assert_close(fused.threshold.bn.running_var, plain.threshold.bn.running_var)
+    assert int(fused.threshold.bn.num_batches_tracked) == 1
+
+
+@pytest.mark.parametrize("kind", ["cw", "cs"])
+def test_fused_training_shrinkage_passes_gradcheck(kind):
+    shrink = Shrinkage(kind, 3).double().train()
+    x = torch.randn(5, 3, 9, dtype=torch.float64, requires_grad=True)
+    assert torch.autograd.gradcheck(shrink, (x,))
+
+
+def test_fused_shrinkage_exposes_parameter_gradients_to_autograd_grad():
+    # The sub-network's parameters are inputs of the fused node, so the functional
+    # API reaches them (not only .grad accumulation through loss.backward()).
+    shrink = Shrinkage("cw", 4).train()
+    x = torch.randn(8, 4, 20, requires_grad=True)
+    params = list(shrink.parameters())
+    grads = torch.autograd.grad(shrink(x).square().sum(), [x, *params])
+    assert all(g is not None and torch.isfinite(g).all() for g in grads)
+    assert grads[-1].abs().sum() > 0  # fc2's bias steers the thresholds

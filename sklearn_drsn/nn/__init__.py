@@ -5,6 +5,7 @@ PyTorch code.
 """
 
 from .network import DRSN, is_decayed_parameter, weight_decay_groups
+from .reference import ReferenceDRSN
 from .shrinkage import (
     ChannelSharedThreshold,
     ChannelwiseThreshold,
@@ -19,6 +20,7 @@ __all__ = [
     "ChannelSharedThreshold",
     "ChannelwiseThreshold",
     "DecimatingShortcut",
+    "ReferenceDRSN",
     "ResidualShrinkageUnit",
     "Shrinkage",
     "conv_layers",
