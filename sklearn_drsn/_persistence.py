@@ -12,7 +12,9 @@ import torch
 from . import __version__
 
 FORMAT = "sklearn-drsn/DRSNClassifier"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+# Version 1 (0.1.0.dev0 before recipes): no recipe/config, no input standardisation.
+READABLE_VERSIONS = (1, 2)
 
 
 def save_classifier(estimator, path) -> None:
@@ -33,6 +35,8 @@ def save_classifier(estimator, path) -> None:
         "feature_names_in": None if names is None else names.tolist(),
         "device": estimator.device_,
         "n_epochs": int(estimator.n_epochs_),
+        "recipe": estimator.recipe_,
+        "config": {**estimator.config_, "widths": list(estimator.config_["widths"])},
         "state_dict": {
             k: v.detach().cpu() for k, v in estimator.net_.module_.state_dict().items()
         },
@@ -42,13 +46,16 @@ def save_classifier(estimator, path) -> None:
 
 def load_classifier(cls, path):
     payload = _read(path)
+    if payload["format_version"] == 1:
+        payload = _upgrade_from_v1(payload)
     estimator = cls(**payload["params"])
+    config = {**payload["config"], "widths": tuple(payload["config"]["widths"])}
     device = payload["device"]
     if device.startswith("cuda") and not torch.cuda.is_available():
         device = "cpu"
     input_shape = tuple(payload["input_shape"])
     classes = np.asarray(payload["classes"], dtype=np.dtype(payload["classes_dtype"]))
-    net = estimator._make_net(input_shape[0], len(classes), len(input_shape) - 1, device)
+    net = estimator._make_net(config, input_shape[0], len(classes), len(input_shape) - 1, device)
     net.initialize()
     try:
         net.module_.load_state_dict(payload["state_dict"])
@@ -66,7 +73,22 @@ def load_classifier(cls, path):
     estimator.net_ = net
     estimator.history_ = net.history
     estimator.n_epochs_ = payload["n_epochs"]
+    estimator.recipe_ = payload["recipe"]
+    estimator.config_ = config
     return estimator
+
+
+def _upgrade_from_v1(payload: dict) -> dict:
+    """A version-1 payload in version-2 form: explicit hyper-parameters, identity scaling."""
+    params = dict(payload["params"])
+    names = ("widths", "kernel_size", "max_epochs", "batch_size", "lr", "lr_schedule", "optimizer")
+    config = {name: params[name] for name in names}
+    params.update(recipe="paper", standardize=False)
+    channels = payload["input_shape"][0]
+    state = dict(payload["state_dict"])
+    state.setdefault("standardize.mean", torch.zeros(channels))
+    state.setdefault("standardize.scale", torch.ones(channels))
+    return {**payload, "params": params, "config": config, "recipe": "paper", "state_dict": state}
 
 
 def _read(path) -> dict:
@@ -81,11 +103,11 @@ def _read(path) -> dict:
         ) from None
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
         raise ValueError(f"{path} is not a model saved by DRSNClassifier.save")
-    if payload.get("format_version") != FORMAT_VERSION:
+    if payload.get("format_version") not in READABLE_VERSIONS:
         raise ValueError(
             f"{path} was saved in format version {payload.get('format_version')!r} by "
             f"sklearn-drsn {payload.get('package_version')}; this is sklearn-drsn "
-            f"{__version__}, which reads format version {FORMAT_VERSION}. Load it with the "
+            f"{__version__}, which reads format versions {READABLE_VERSIONS}. Load it with the "
             "version that saved it, or refit"
         )
     return payload

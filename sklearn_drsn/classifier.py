@@ -23,6 +23,27 @@ from .nn import DRSN
 __all__ = ["DRSNClassifier"]
 
 OPTIMIZERS = {"sgd": torch.optim.SGD, "adam": torch.optim.Adam, "adamw": torch.optim.AdamW}
+
+#: Hyper-parameters that ``recipe`` fills in where the caller leaves them None.
+#: "paper": Zhao et al.'s network and training (25,920 training signals of 2,048).
+#: "small": for the few hundred signals or fewer of most real archives, where
+#: a 4-16 channel net trained for 100 epochs of batch 128 (one optimiser step
+#: per epoch on 50 signals) underfits: wider, larger kernels, small batches,
+#: Adam, and at least ``_SMALL_MIN_STEPS`` steps (see docs/user_guide/real_data.rst).
+RECIPES: dict[str, dict] = {
+    "paper": dict(
+        widths=(4, 8, 16), kernel_size=3, max_epochs=100, batch_size=128,
+        lr=0.1, lr_schedule="paper", optimizer="sgd",
+    ),
+    "small": dict(
+        widths=(32, 64, 128), kernel_size=7, max_epochs=None, batch_size=16,
+        lr=1e-3, lr_schedule="cosine", optimizer="adam",
+    ),
+}  # fmt: skip
+#: recipe="auto" picks "paper" from this many training signals (after any
+#: validation split) on, "small" below it.
+AUTO_PAPER_MIN_SAMPLES = 1000
+_SMALL_MIN_STEPS, _SMALL_EPOCHS = 1500, (100, 500)
 # Inference batches: at most this many samples, and about this many input values.
 _INFERENCE_BATCH = 128
 _INFERENCE_VALUES = 1 << 22
@@ -46,28 +67,42 @@ class DRSNClassifier(ClassifierMixin, BaseEstimator):
     shortcut : bool, default=True
         False removes the identity shortcuts; with ``shrinkage=None`` this is
         the paper's ConvNet baseline.
-    widths : tuple of int, default=(4, 8, 16)
-        Channels of each stage (non-decreasing).
+    widths : tuple of int or None, default=None
+        Channels of each stage (non-decreasing). None: from the recipe,
+        (4, 8, 16) for "paper", (32, 64, 128) for "small".
     blocks_per_stage : int, default=4
         Residual units per stage; the first of each stage halves the length.
-    kernel_size : int, default=3
-        Odd kernel size of every convolution.
-    max_epochs : int, default=100
-        Training epochs (fewer when early stopping triggers).
-    batch_size : int, default=128
-        Mini-batch size.
-    lr : float, default=0.1
-        Initial learning rate.
+    kernel_size : int or None, default=None
+        Odd kernel size of every convolution. None: 3 ("paper"), 7 ("small").
+    max_epochs : int or None, default=None
+        Training epochs (fewer when early stopping triggers). None: 100
+        ("paper"); for "small", enough epochs for 1,500 optimiser steps,
+        between 100 and 500.
+    batch_size : int or None, default=None
+        Mini-batch size. None: 128 ("paper"), 16 ("small").
+    lr : float or None, default=None
+        Initial learning rate. None: 0.1 ("paper"), 1e-3 ("small").
     momentum : float, default=0.9
         Momentum of SGD (ignored by the Adam optimizers).
     weight_decay : float, default=1e-4
         L2 decay of convolution and linear weights; biases and BatchNorm
         parameters are never decayed.
-    lr_schedule : {"paper", "cosine", "constant"}, default="paper"
+    lr_schedule : {"paper", "cosine", "constant"} or None, default=None
         ``"paper"`` multiplies the learning rate by 0.1 after 40 % and 80 % of
         ``max_epochs``; ``"cosine"`` anneals it to 0; ``"constant"`` keeps it.
-    optimizer : {"sgd", "adam", "adamw"}, default="sgd"
-        Optimizer.
+        None: "paper" ("paper" recipe), "cosine" ("small").
+    optimizer : {"sgd", "adam", "adamw"} or None, default=None
+        Optimizer. None: "sgd" ("paper"), "adam" ("small").
+    recipe : {"auto", "paper", "small"}, default="auto"
+        Where the hyper-parameters left at None come from. ``"auto"`` takes
+        ``"paper"`` for 1,000 or more training signals (after the validation
+        split) and ``"small"`` below that. Explicit values always win; the
+        values used are in ``config_``.
+    standardize : bool, default=True
+        Subtract each input channel's training-set mean and divide by its
+        standard deviation (stored in the network, so prediction, ``save`` and
+        ``to_onnx`` apply the same). This makes the fit indifferent to the
+        unit of the data; relative amplitudes between signals are kept.
     validation_fraction : float, default=0.0
         Fraction of the training data held out (stratified) to monitor
         ``valid_loss`` and ``valid_acc``. When positive, training stops early
@@ -108,6 +143,12 @@ class DRSNClassifier(ClassifierMixin, BaseEstimator):
         ``valid_acc`` with a validation fraction).
     n_epochs_ : int
         Epochs actually trained.
+    recipe_ : str
+        The recipe used, ``"paper"`` or ``"small"``.
+    config_ : dict
+        The values of the recipe-dependent hyper-parameters used in training
+        (``widths``, ``kernel_size``, ``max_epochs``, ``batch_size``, ``lr``,
+        ``lr_schedule``, ``optimizer``).
 
     See Also
     --------
@@ -138,16 +179,18 @@ class DRSNClassifier(ClassifierMixin, BaseEstimator):
     _parameter_constraints: ClassVar[dict] = {
         "shrinkage": [StrOptions({"cw", "cs"}), None],
         "shortcut": ["boolean"],
-        "widths": ["array-like"],
+        "widths": ["array-like", None],
         "blocks_per_stage": [Interval(numbers.Integral, 1, None, closed="left")],
-        "kernel_size": [Interval(numbers.Integral, 1, None, closed="left")],
-        "max_epochs": [Interval(numbers.Integral, 1, None, closed="left")],
-        "batch_size": [Interval(numbers.Integral, 2, None, closed="left")],
-        "lr": [Interval(numbers.Real, 0, None, closed="neither")],
+        "kernel_size": [Interval(numbers.Integral, 1, None, closed="left"), None],
+        "max_epochs": [Interval(numbers.Integral, 1, None, closed="left"), None],
+        "batch_size": [Interval(numbers.Integral, 2, None, closed="left"), None],
+        "lr": [Interval(numbers.Real, 0, None, closed="neither"), None],
         "momentum": [Interval(numbers.Real, 0, 1, closed="left")],
         "weight_decay": [Interval(numbers.Real, 0, None, closed="left")],
-        "lr_schedule": [StrOptions({"paper", "cosine", "constant"})],
-        "optimizer": [StrOptions(set(OPTIMIZERS))],
+        "lr_schedule": [StrOptions({"paper", "cosine", "constant"}), None],
+        "optimizer": [StrOptions(set(OPTIMIZERS)), None],
+        "recipe": [StrOptions({"auto", *RECIPES})],
+        "standardize": ["boolean"],
         "validation_fraction": [Interval(numbers.Real, 0, 1, closed="left")],
         "n_iter_no_change": [Interval(numbers.Integral, 1, None, closed="left")],
         "device": [str],
@@ -160,16 +203,18 @@ class DRSNClassifier(ClassifierMixin, BaseEstimator):
         self,
         shrinkage: str | None = "cw",
         shortcut: bool = True,
-        widths: Sequence[int] = (4, 8, 16),
+        widths: Sequence[int] | None = None,
         blocks_per_stage: int = 4,
-        kernel_size: int = 3,
-        max_epochs: int = 100,
-        batch_size: int = 128,
-        lr: float = 0.1,
+        kernel_size: int | None = None,
+        max_epochs: int | None = None,
+        batch_size: int | None = None,
+        lr: float | None = None,
         momentum: float = 0.9,
         weight_decay: float = 1e-4,
-        lr_schedule: str = "paper",
-        optimizer: str = "sgd",
+        lr_schedule: str | None = None,
+        optimizer: str | None = None,
+        recipe: str = "auto",
+        standardize: bool = True,
         validation_fraction: float = 0.0,
         n_iter_no_change: int = 10,
         device: str = "auto",
@@ -189,6 +234,8 @@ class DRSNClassifier(ClassifierMixin, BaseEstimator):
         self.weight_decay = weight_decay
         self.lr_schedule = lr_schedule
         self.optimizer = optimizer
+        self.recipe = recipe
+        self.standardize = standardize
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
         self.device = device
@@ -248,8 +295,12 @@ or (n_samples, channels, height, width)
             )
         device = _resolve_device(self.device)
         seed = _draw_seed(self.random_state)
-        net = self._build_net(X, y_encoded, len(classes), device, seed)
+        X_train, y_train, valid = self._split(X, y_encoded, seed)
+        recipe, config = self._resolve_config(len(X_train))
+        net = self._build_net(X_train, y_train, valid, len(classes), config, device, seed)
         # Everything fitted is assigned at the end, so a failed fit leaves no partial state.
+        self.recipe_ = recipe
+        self.config_ = config
         self.classes_ = classes
         self.input_shape_ = tuple(X.shape[1:])
         self.device_ = device
@@ -260,21 +311,42 @@ or (n_samples, channels, height, width)
 
     def _check_architecture(self) -> None:
         # The network validates these too; checking here fails before any work.
-        widths = tuple(self.widths)
-        if not widths or any(not isinstance(w, numbers.Integral) or w < 1 for w in widths):
-            raise ValueError(f"widths must be a non-empty sequence of positive ints, got {widths}")
-        if self.kernel_size % 2 == 0:
+        if self.widths is not None:
+            widths = tuple(self.widths)
+            if not widths or any(not isinstance(w, numbers.Integral) or w < 1 for w in widths):
+                raise ValueError(
+                    f"widths must be a non-empty sequence of positive ints, got {widths}"
+                )
+        if self.kernel_size is not None and self.kernel_size % 2 == 0:
             raise ValueError(f"kernel_size must be odd, got {self.kernel_size}")
 
-    def _build_net(self, X, y, n_classes, device, seed) -> DRSNNet:
-        X_train, y_train, valid = self._split(X, y, seed)
-        train_ds = _to_dataset(X_train, y_train, device)
+    def _resolve_config(self, n_train: int) -> tuple[str, dict]:
+        """The recipe for ``n_train`` training signals and the values it gives."""
+        recipe = self.recipe
+        if recipe == "auto":
+            recipe = "paper" if n_train >= AUTO_PAPER_MIN_SAMPLES else "small"
+        config = {}
+        for name, default in RECIPES[recipe].items():
+            value = getattr(self, name)
+            config[name] = default if value is None else value
+        config["widths"] = tuple(int(w) for w in config["widths"])
+        if config["max_epochs"] is None:  # "small": a minimum number of optimiser steps
+            steps_per_epoch = max(1, -(-n_train // config["batch_size"]))
+            low, high = _SMALL_EPOCHS
+            config["max_epochs"] = int(np.clip(-(-_SMALL_MIN_STEPS // steps_per_epoch), low, high))
+        return recipe, config
+
+    def _build_net(self, X, y, valid, n_classes, config, device, seed) -> DRSNNet:
+        train_ds = _to_dataset(X, y, device)
         valid_ds = _to_dataset(*valid, device) if valid is not None else None
-        net = self._make_net(X.shape[1], n_classes, X.ndim - 2, device, valid_ds)
+        net = self._make_net(config, X.shape[1], n_classes, X.ndim - 2, device, valid_ds)
         cuda = [torch.device(device)] if device.startswith("cuda") else []
         with torch.random.fork_rng(devices=cuda):
             torch.manual_seed(seed)
-            net.fit(train_ds, None)
+            net.initialize()
+            if self.standardize:
+                net.module_.standardize.set_statistics(*_channel_statistics(X))
+            net.partial_fit(train_ds, None)
         losses = net.history[:, "train_loss"]
         if not np.all(np.isfinite(losses)):
             raise ValueError(
@@ -284,30 +356,30 @@ or (n_samples, channels, height, width)
         net.module_.eval()
         return net
 
-    def _make_net(self, in_channels, n_classes, ndim, device, valid_ds=None) -> DRSNNet:
+    def _make_net(self, config, in_channels, n_classes, ndim, device, valid_ds=None) -> DRSNNet:
         """The skorch net for these hyper-parameters (not yet initialised)."""
         return DRSNNet(
             module=DRSN,
             module__in_channels=in_channels,
             module__n_classes=n_classes,
-            module__widths=tuple(int(w) for w in self.widths),
+            module__widths=config["widths"],
             module__blocks_per_stage=self.blocks_per_stage,
-            module__kernel_size=self.kernel_size,
+            module__kernel_size=config["kernel_size"],
             module__shrinkage=self.shrinkage,
             module__shortcut=self.shortcut,
             module__ndim=ndim,
             criterion=torch.nn.CrossEntropyLoss,
-            optimizer=OPTIMIZERS[self.optimizer],
-            lr=self.lr,
+            optimizer=OPTIMIZERS[config["optimizer"]],
+            lr=config["lr"],
             optimizer__weight_decay=self.weight_decay,
-            **({"optimizer__momentum": self.momentum} if self.optimizer == "sgd" else {}),
-            max_epochs=self.max_epochs,
-            batch_size=self.batch_size,
+            **({"optimizer__momentum": self.momentum} if config["optimizer"] == "sgd" else {}),
+            max_epochs=config["max_epochs"],
+            batch_size=config["batch_size"],
             iterator_train=TensorBatches,
             iterator_train__shuffle=True,
             iterator_valid=TensorBatches,
             train_split=predefined_split(valid_ds) if valid_ds is not None else None,
-            callbacks=self._callbacks(valid_ds is not None),
+            callbacks=self._callbacks(config, valid_ds is not None),
             device=device,
             verbose=self.verbose,
         )
@@ -393,7 +465,7 @@ or (n_samples, channels, height, width)
         )
         return X_train, y_train, (X_valid, y_valid)
 
-    def _callbacks(self, has_validation: bool) -> list:
+    def _callbacks(self, config: dict, has_validation: bool) -> list:
         callbacks = []
         if self.verbose >= 1:
             callbacks.append(("progress_bar", ProgressBar()))
@@ -407,7 +479,7 @@ or (n_samples, channels, height, width)
                     ),
                 )
             )
-        schedule = _lr_schedule(self.lr_schedule, self.max_epochs)
+        schedule = _lr_schedule(config["lr_schedule"], config["max_epochs"])
         if schedule is not None:
             callbacks.append(("lr_scheduler", schedule))
         # Copies: skorch initialises callbacks in place, and hyper-parameters must not change.
@@ -470,8 +542,8 @@ or (n_samples, channels, height, width)
         >>> from sklearn_drsn import DRSNClassifier
         >>> X = np.random.default_rng(0).normal(size=(20, 32))
         >>> clf = DRSNClassifier(max_epochs=1, random_state=0).fit(X, [0, 1] * 10)
-        >>> clf.embed(X).shape
-        (20, 16)
+        >>> clf.embed(X).shape  # widths[-1] of the "small" recipe that 20 signals get
+        (20, 128)
         """
         return self._forward(X, lambda module, batch: module.forward_features(batch)).numpy()
 
@@ -499,7 +571,7 @@ or (n_samples, channels, height, width)
         >>> clf = DRSNClassifier(max_epochs=1, random_state=0).fit(X, [0, 1] * 10)
         >>> taus = clf.thresholds(X)
         >>> len(taus), taus["stages.2.3"].shape
-        (12, (20, 16))
+        (12, (20, 128))
         """
         check_is_fitted(self)
         units = {
@@ -561,6 +633,18 @@ def _as_network_input(X: np.ndarray) -> np.ndarray:
             f"4-D (n_samples, channels, height, width); got {X.ndim}-D with shape {X.shape}"
         )
     return X[:, None, :] if X.ndim == 2 else X
+
+
+def _channel_statistics(X: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
+    """Per-channel mean and standard deviation of ``(n, C, ...)`` data, in float64.
+
+    A constant channel gets scale 1 (nothing to normalise, and no division by 0).
+    """
+    axes = (0, *range(2, X.ndim))
+    mean = X.mean(axis=axes, dtype=np.float64)
+    std = X.std(axis=axes, dtype=np.float64)
+    std = np.where(std > 0, std, 1.0)
+    return torch.as_tensor(mean, dtype=torch.float32), torch.as_tensor(std, dtype=torch.float32)
 
 
 def _to_dataset(X: np.ndarray, y: np.ndarray, device: str) -> InMemoryDataset:

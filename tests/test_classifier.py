@@ -11,7 +11,8 @@ from sklearn.exceptions import NotFittedError
 
 from sklearn_drsn import DRSNClassifier
 
-FAST = dict(blocks_per_stage=1, max_epochs=4, batch_size=16, random_state=0)
+# The paper's recipe on a shortened network: these tests are about the contract.
+FAST = dict(recipe="paper", blocks_per_stage=1, max_epochs=4, batch_size=16, random_state=0)
 
 
 def make_signals(n_per_class=24, length=32, n_classes=2, channels=None, seed=0):
@@ -248,13 +249,61 @@ def test_predict_proba_of_a_sample_does_not_depend_on_its_batch(fitted, data):
 
 
 # ------------------------------------------------------ training options
-def test_defaults_are_the_papers_recipe():
+PAPER = dict(
+    widths=(4, 8, 16), kernel_size=3, max_epochs=100, batch_size=128,
+    lr=0.1, lr_schedule="paper", optimizer="sgd",
+)  # fmt: skip
+
+
+def test_paper_recipe_is_the_papers_configuration():
+    # Whatever the training-set size.
+    assert DRSNClassifier(recipe="paper")._resolve_config(10) == ("paper", PAPER)
+    X, y = make_signals(n_per_class=10, length=16)
+    clf = DRSNClassifier(recipe="paper", blocks_per_stage=1, max_epochs=1).fit(X, y)
+    assert clf.config_ == {**PAPER, "max_epochs": 1}
     params = DRSNClassifier().get_params()
-    assert params["widths"] == (4, 8, 16)
-    assert (params["blocks_per_stage"], params["kernel_size"]) == (4, 3)
-    assert (params["lr"], params["momentum"], params["weight_decay"]) == (0.1, 0.9, 1e-4)
-    assert (params["batch_size"], params["max_epochs"]) == (128, 100)
+    assert (params["blocks_per_stage"], params["momentum"], params["weight_decay"]) == (
+        4,
+        0.9,
+        1e-4,
+    )
     assert params["validation_fraction"] == 0.0
+    assert params["recipe"] == "auto" and params["standardize"] is True
+
+
+@pytest.mark.parametrize("n_train, recipe", [(999, "small"), (1000, "paper")])
+def test_auto_recipe_follows_the_training_set_size(n_train, recipe):
+    X = np.random.default_rng(0).normal(size=(n_train, 8)).astype(np.float32)
+    y = np.arange(n_train) % 2
+    clf = DRSNClassifier(blocks_per_stage=1, max_epochs=1, random_state=0).fit(X, y)
+    assert clf.recipe_ == recipe
+    if recipe == "paper":
+        assert clf.config_ == {**PAPER, "max_epochs": 1}
+    else:
+        assert clf.config_["widths"] == (32, 64, 128) and clf.config_["optimizer"] == "adam"
+    assert clf.get_params()["widths"] is None  # hyper-parameters stay as given
+
+
+def test_auto_recipe_counts_signals_after_the_validation_split():
+    X = np.random.default_rng(0).normal(size=(1200, 8)).astype(np.float32)
+    y = np.arange(1200) % 2
+    clf = DRSNClassifier(
+        blocks_per_stage=1, max_epochs=1, validation_fraction=0.25, random_state=0
+    ).fit(X, y)
+    assert clf.recipe_ == "small"  # 900 training signals
+
+
+@pytest.mark.parametrize("n_train, epochs", [(16, 500), (400, 100), (160, 150)])
+def test_small_recipe_trains_for_a_minimum_number_of_steps(n_train, epochs):
+    clf = DRSNClassifier(recipe="small")
+    assert clf._resolve_config(n_train)[1]["max_epochs"] == epochs
+
+
+def test_explicit_values_override_the_recipe(data):
+    clf = DRSNClassifier(**{**FAST, "recipe": "small", "widths": (4, 8)}).fit(*data)
+    assert clf.config_["widths"] == (4, 8) and clf.config_["kernel_size"] == 7
+    assert clf.config_["max_epochs"] == FAST["max_epochs"]
+    assert clf.net_.module_.fc.in_features == 8
 
 
 def test_paper_schedule_divides_lr_by_ten_twice(data):
@@ -346,3 +395,31 @@ def test_pickle_round_trip_predicts_identically(fitted, data):
 def test_device_auto_resolves_to_cpu_without_cuda(fitted):
     expected = "cuda" if torch.cuda.is_available() else "cpu"
     assert fitted.device_ == expected
+
+
+# ------------------------------------------------------ input standardisation
+# Up to float32 rounding of the rescaled input, which training amplifies a little.
+@pytest.mark.parametrize("scale, offset", [(1e3, 50.0), (1e-3, 0.0)])
+def test_fit_is_indifferent_to_the_unit_of_the_data(data, scale, offset):
+    X, y = data
+    reference = DRSNClassifier(**FAST).fit(X, y)
+    rescaled = DRSNClassifier(**FAST).fit(X * scale + offset, y)
+    np.testing.assert_allclose(
+        rescaled.predict_proba(X * scale + offset), reference.predict_proba(X), atol=1e-3
+    )
+
+
+def test_standardisation_statistics_are_per_channel_and_stored_in_the_network():
+    X, y = make_signals(channels=3)
+    X = X * np.array([1.0, 100.0, 0.0])[None, :, None] + np.array([0.0, 7.0, 2.0])[None, :, None]
+    clf = DRSNClassifier(**FAST).fit(X, y)
+    s = clf.net_.module_.standardize
+    np.testing.assert_allclose(s.mean.numpy(), X.mean(axis=(0, 2)), rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(s.scale.numpy()[:2], X.std(axis=(0, 2))[:2], rtol=1e-5)
+    assert s.scale[2] == 1.0  # a constant channel is not divided by 0
+
+
+def test_standardize_false_leaves_inputs_as_they_are(data):
+    clf = DRSNClassifier(**{**FAST, "standardize": False}).fit(*data)
+    s = clf.net_.module_.standardize
+    assert (s.mean == 0).all() and (s.scale == 1).all()

@@ -61,7 +61,8 @@ def test_rms_alone_stays_far_below_a_drsn_on_the_simulator():
     train, test = np.arange(len(X)) % 4 != 0, np.arange(len(X)) % 4 == 0
     rms = np.sqrt((X.astype(np.float64) ** 2).mean(axis=1, keepdims=True))
     rms_acc = cross_val_score(DecisionTreeClassifier(max_depth=4, random_state=0), rms, y).mean()
-    drsn = DRSNClassifier(max_epochs=25, batch_size=32, random_state=0).fit(X[train], y[train])
+    drsn = DRSNClassifier(recipe="paper", max_epochs=25, batch_size=32, random_state=0)
+    drsn.fit(X[train], y[train])
     drsn_acc = drsn.score(X[test], y[test])
     assert rms_acc < 0.3
     assert drsn_acc > rms_acc + 0.3

@@ -15,7 +15,7 @@ from .test_classifier import FAST, make_signals
 @pytest.fixture(scope="module")
 def trained():
     X, y, _ = make_drivetrain(n_per_class=24, length=512, fault_severity=2.0, random_state=0)
-    clf = DRSNClassifier(max_epochs=15, batch_size=32, random_state=0).fit(X, y)
+    clf = DRSNClassifier(recipe="paper", max_epochs=15, batch_size=32, random_state=0).fit(X, y)
     return clf, X, y
 
 

@@ -92,8 +92,29 @@ def test_incompatible_format_version(saved):
     payload = torch.load(saved, weights_only=True)
     payload["format_version"] = FORMAT_VERSION + 1
     torch.save(payload, saved)
-    with pytest.raises(ValueError, match="format version 2"):
+    with pytest.raises(ValueError, match=f"format version {FORMAT_VERSION + 1}"):
         DRSNClassifier.load(saved)
+
+
+def test_reads_version_1_files(tmp_path):
+    # Version 1 had explicit hyper-parameters, no recipe and no input scaling: write
+    # such a file from a model fitted that way and check it predicts the same.
+    X, y = make_signals()
+    explicit = dict(widths=(4, 8, 16), kernel_size=3, lr=0.1, lr_schedule="paper", optimizer="sgd")
+    clf = DRSNClassifier(**FAST, **explicit, standardize=False).fit(X, y)
+    clf.save(tmp_path / "m.pt")
+    payload = torch.load(tmp_path / "m.pt", weights_only=True)
+    payload["format_version"] = 1
+    for key in ("recipe", "config"):
+        del payload[key]
+    for key in ("recipe", "standardize"):
+        del payload["params"][key]
+    for key in ("standardize.mean", "standardize.scale"):
+        del payload["state_dict"][key]
+    torch.save(payload, tmp_path / "v1.pt")
+    restored = DRSNClassifier.load(tmp_path / "v1.pt")
+    np.testing.assert_array_equal(restored.predict_proba(X), clf.predict_proba(X))
+    assert restored.config_ == clf.config_
 
 
 def test_missing_file(tmp_path):

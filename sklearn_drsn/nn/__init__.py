@@ -4,7 +4,7 @@ Nothing here imports scikit-learn or skorch: use these modules in any
 PyTorch code.
 """
 
-from .network import DRSN, is_decayed_parameter, weight_decay_groups
+from .network import DRSN, Standardize, is_decayed_parameter, weight_decay_groups
 from .reference import ReferenceDRSN
 from .shrinkage import (
     ChannelSharedThreshold,
@@ -23,6 +23,7 @@ __all__ = [
     "ReferenceDRSN",
     "ResidualShrinkageUnit",
     "Shrinkage",
+    "Standardize",
     "conv_layers",
     "is_decayed_parameter",
     "make_threshold",

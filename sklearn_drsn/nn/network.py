@@ -12,11 +12,53 @@ from __future__ import annotations
 from collections.abc import Sequence
 from itertools import pairwise
 
+import torch
 from torch import Tensor, nn
 
 from .units import ResidualShrinkageUnit, conv_layers
 
-__all__ = ["DRSN", "weight_decay_groups"]
+__all__ = ["DRSN", "Standardize", "weight_decay_groups"]
+
+
+class Standardize(nn.Module):
+    """Per-channel ``(x - mean) / scale`` with fixed (non-trained) statistics.
+
+    The network's identity shortcuts carry the input's scale from the stem
+    to the head untouched by any BatchNorm, so raw amplitudes of 1e3 would
+    drown every residual branch. The statistics are buffers: they travel
+    with ``state_dict``, pickles and ONNX exports, and the optimiser never
+    sees them. The identity (mean 0, scale 1) until :meth:`set_statistics`.
+
+    Parameters
+    ----------
+    channels : int
+        Input channels.
+
+    Examples
+    --------
+    >>> import torch
+    >>> s = Standardize(1)
+    >>> s.set_statistics(torch.tensor([10.0]), torch.tensor([2.0]))
+    >>> s(torch.full((1, 1, 3), 14.0)).tolist()
+    [[[2.0, 2.0, 2.0]]]
+    """
+
+    def __init__(self, channels: int) -> None:
+        super().__init__()
+        self.register_buffer("mean", torch.zeros(channels))
+        self.register_buffer("scale", torch.ones(channels))
+
+    def set_statistics(self, mean: Tensor, scale: Tensor) -> None:
+        """Use ``mean`` and ``scale`` (shape ``(channels,)``, ``scale > 0``)."""
+        if (scale <= 0).any():
+            raise ValueError("scale must be positive")
+        self.mean.copy_(mean)
+        self.scale.copy_(scale)
+
+    def forward(self, x: Tensor) -> Tensor:
+        """Standardised ``x`` of shape ``(N, C, ...)``."""
+        shape = (1, -1) + (1,) * (x.ndim - 2)
+        return (x - self.mean.view(shape)) / self.scale.view(shape)
 
 
 def _make_stage(
@@ -97,6 +139,7 @@ class DRSN(nn.Module):
             raise ValueError(f"kernel_size must be a positive odd integer, got {kernel_size!r}")
         conv, norm = conv_layers(ndim)
         self.ndim = ndim
+        self.standardize = Standardize(in_channels)
         self.stem = conv(in_channels, widths[0], kernel_size, stride=2, padding=kernel_size // 2)
         unit_kwargs = dict(
             kernel_size=kernel_size, shrinkage=shrinkage, shortcut=shortcut, ndim=ndim
@@ -123,7 +166,7 @@ class DRSN(nn.Module):
 
     def forward_features(self, x: Tensor) -> Tensor:
         """The globally pooled embedding before the classifier, ``(N, widths[-1])``."""
-        out = self.relu(self.bn(self.stages(self.stem(x))))
+        out = self.relu(self.bn(self.stages(self.stem(self.standardize(x)))))
         return out.flatten(2).mean(dim=2)
 
     def forward(self, x: Tensor) -> Tensor:

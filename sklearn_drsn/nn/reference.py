@@ -99,6 +99,9 @@ class ReferenceDRSN(nn.Module):
         shrinkage: str | None = "cw",
     ) -> None:
         super().__init__()
+        self.standardize = nn.Module()  # same buffers as DRSN's Standardize
+        self.standardize.register_buffer("mean", torch.zeros(in_channels))
+        self.standardize.register_buffer("scale", torch.ones(in_channels))
         self.stem = nn.Conv1d(in_channels, widths[0], kernel_size, 2, kernel_size // 2)
         stages, c_in = [], widths[0]
         for c_out in widths:
@@ -115,5 +118,7 @@ class ReferenceDRSN(nn.Module):
 
     def forward(self, x: Tensor) -> Tensor:
         """Class logits ``(N, n_classes)``."""
+        s = self.standardize
+        x = (x - s.mean[:, None]) / s.scale[:, None]
         out = F.relu(self.bn(self.stages(self.stem(x))))
         return self.fc(torch.mean(out, dim=2))
