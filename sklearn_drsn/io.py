@@ -1,7 +1,8 @@
-"""Read ``(X, y)`` from the user's files: ``.npz``, ``.npy`` pairs, ``.csv`` and ``.mat``.
+"""Read ``(X, y)`` from the user's files: ``.npz``, ``.npy`` pairs, ``.csv``, ``.mat`` and ``.ts``.
 
 A data tool: it knows nothing of the estimators. Errors name the file and
-what is wrong with it.
+what is wrong with it. For long recordings to cut into windows, and for the
+CWRU bearing files, see :mod:`sklearn_drsn.loaders`.
 """
 
 from __future__ import annotations
@@ -19,11 +20,19 @@ def load_xy(path: str | Path, x_key: str = "X", y_key: str = "y") -> tuple[np.nd
     Parameters
     ----------
     path : str or Path
-        ``.npz`` or ``.mat`` holding arrays ``x_key`` and ``y_key``; or
-        ``.csv`` with one signal per row and the label in the last column (a
-        header line of non-numbers is skipped).
+        One of
+
+        - ``.npz`` or ``.mat`` holding arrays ``x_key`` and ``y_key``;
+        - ``.npy`` holding the signals, with the labels in the ``.npy`` file
+          named ``y_key`` next to it (``data/X.npy`` and ``data/y.npy``);
+        - ``.csv`` with one signal per row and the label in the last column
+          (a header line of non-numbers is skipped);
+        - ``.ts``, the time-series-classification format of sktime and aeon,
+          read by :func:`sklearn_drsn.loaders.load_ts` (series of unequal
+          length are padded with zeros).
     x_key, y_key : str, default="X", "y"
-        Names of the arrays in ``.npz`` and ``.mat`` files.
+        Names of the arrays in ``.npz`` and ``.mat`` files; ``y_key`` also
+        names the labels' ``.npy`` file.
 
     Returns
     -------
@@ -33,8 +42,9 @@ def load_xy(path: str | Path, x_key: str = "X", y_key: str = "y") -> tuple[np.nd
     Raises
     ------
     ValueError
-        If the file is missing, of an unknown type, lacks a key, or X and y
-        do not have the same number of samples.
+        If the file is missing, of an unknown type, malformed, lacks a key
+        (or its labels' file), or X and y do not have the same number of
+        samples.
 
     Examples
     --------
@@ -57,10 +67,20 @@ def load_xy(path: str | Path, x_key: str = "X", y_key: str = "y") -> tuple[np.nd
 
         X, y = _pick(loadmat(path), x_key, y_key, path)
         y = np.ravel(y)
+    elif suffix == ".npy":
+        X, y = _read_npy_pair(path, y_key)
     elif suffix == ".csv":
         X, y = _read_csv(path)
+    elif suffix == ".ts":
+        from .loaders.ts_format import load_ts
+
+        X, y = load_ts(path)
+        if y is None:
+            raise ValueError(f"{path}: the file has no class labels ('@classLabel false')")
     else:
-        raise ValueError(f"{path}: unsupported file type {suffix!r}; use .npz, .mat or .csv")
+        raise ValueError(
+            f"{path}: unsupported file type {suffix!r}; use .npz, .npy, .mat, .csv or .ts"
+        )
     X, y = np.asarray(X), np.ravel(np.asarray(y))
     if X.ndim not in (2, 3):
         raise ValueError(
@@ -78,6 +98,25 @@ def _pick(data: dict, x_key: str, y_key: str, path: Path) -> tuple[np.ndarray, n
         found = sorted(k for k in data if not k.startswith("__"))
         raise ValueError(f"{path}: no array named {missing[0]!r}; the file holds {found}")
     return data[x_key], data[y_key]
+
+
+def _read_npy_pair(path: Path, y_key: str) -> tuple[np.ndarray, np.ndarray]:
+    y_path = path.with_name(f"{y_key}.npy")
+    if y_path == path:
+        raise ValueError(f"{path}: this is the labels' file; pass the signals' .npy file")
+    if not y_path.is_file():
+        raise ValueError(
+            f"{path}: a .npy file holds only the signals, and the labels' file {y_path} "
+            "does not exist; save the labels there with numpy.save, or save both "
+            "with numpy.savez(path, X=..., y=...)"
+        )
+    arrays = []
+    for p in (path, y_path):
+        try:
+            arrays.append(np.load(p, allow_pickle=False))
+        except (ValueError, OSError, EOFError) as exc:
+            raise ValueError(f"{p}: not a readable NumPy .npy file ({exc})") from None
+    return arrays[0], arrays[1]
 
 
 def _read_csv(path: Path) -> tuple[np.ndarray, np.ndarray]:

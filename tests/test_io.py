@@ -1,4 +1,4 @@
-"""load_xy: the user's .npz, .mat and .csv files, and clear errors for broken ones."""
+"""load_xy: the user's .npz, .npy, .mat, .csv and .ts files, and clear errors for broken ones."""
 
 import numpy as np
 import pytest
@@ -43,6 +43,41 @@ def test_csv_with_header_and_string_labels(tmp_path, signals):
 def test_multichannel_npz(tmp_path):
     np.savez(tmp_path / "d.npz", X=np.zeros((4, 3, 16)), y=[0, 1, 0, 1])
     assert load_xy(tmp_path / "d.npz")[0].shape == (4, 3, 16)
+
+
+def test_npy_pair(tmp_path, signals):
+    X, y = signals
+    np.save(tmp_path / "X.npy", X)
+    np.save(tmp_path / "y.npy", y)
+    X2, y2 = load_xy(tmp_path / "X.npy")
+    np.testing.assert_array_equal(X2, X)
+    np.testing.assert_array_equal(y2, y)
+    np.save(tmp_path / "signals.npy", X)
+    np.save(tmp_path / "labels.npy", y)
+    assert load_xy(tmp_path / "signals.npy", y_key="labels")[0].shape == (6, 10)
+
+
+def test_npy_without_labels_file(tmp_path):
+    np.save(tmp_path / "X.npy", np.zeros((2, 4)))
+    with pytest.raises(ValueError, match=r"only the signals.*y\.npy does not exist"):
+        load_xy(tmp_path / "X.npy")
+    np.save(tmp_path / "y.npy", np.zeros(2))
+    with pytest.raises(ValueError, match="this is the labels' file"):
+        load_xy(tmp_path / "y.npy")
+
+
+def test_ts_file(tmp_path):
+    header = "@problemName p\n@timeStamps false\n@univariate true\n@classLabel true ok worn\n"
+    (tmp_path / "d.ts").write_text(header + "@data\n1,2,3:ok\n4,5:worn\n")
+    X, y = load_xy(tmp_path / "d.ts")
+    np.testing.assert_array_equal(X, [[1, 2, 3], [4, 5, 0]])
+    assert X.dtype == np.float32 and y.tolist() == ["ok", "worn"]
+    (tmp_path / "u.ts").write_text(header.replace("true ok worn", "false") + "@data\n1,2\n")
+    with pytest.raises(ValueError, match="no class labels"):
+        load_xy(tmp_path / "u.ts")
+    (tmp_path / "b.ts").write_text(header + "1,2:ok\n")
+    with pytest.raises(ValueError, match="line 5: expected a header line"):
+        load_xy(tmp_path / "b.ts")
 
 
 @pytest.mark.parametrize(

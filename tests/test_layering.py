@@ -20,7 +20,22 @@ def test_nn_imports_neither_sklearn_nor_skorch():
 
 @pytest.mark.parametrize(
     "module",
-    ["sklearn_drsn.noise", "sklearn_drsn.datasets", "sklearn_drsn.features", "sklearn_drsn.io"],
+    [
+        "sklearn_drsn.noise",
+        "sklearn_drsn.datasets",
+        "sklearn_drsn.features",
+        "sklearn_drsn.io",
+        "sklearn_drsn.windows",
+        "sklearn_drsn.loaders",
+    ],
 )
 def test_data_tools_do_not_import_torch_or_skorch(module):
     assert not {"torch", "skorch"} & imported_after(module)
+
+
+@pytest.mark.parametrize(
+    "module", ["sklearn_drsn.io", "sklearn_drsn.windows", "sklearn_drsn.loaders"]
+)
+def test_file_readers_do_not_import_sklearn(module):
+    # Reading files needs NumPy (and SciPy for .mat files), not a learning library.
+    assert not {"torch", "skorch", "sklearn"} & imported_after(module)

@@ -1,0 +1,69 @@
+"""Helpers shared by the loaders: file checks and windowing with file-named errors."""
+
+from __future__ import annotations
+
+import numbers
+from pathlib import Path
+
+import numpy as np
+
+from ..windows import MIXED_LABELS, sliding_windows
+
+
+def check_window_args(window, step, mixed: str) -> None:
+    """Reject bad ``window``, ``step`` and ``mixed`` before any file is read."""
+    for value, name in ((window, "window"), (step, "step")):
+        if value is None and name == "step":
+            continue
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+            raise TypeError(f"{name} must be an integer, got {value!r}.")
+        if value <= 0:
+            raise ValueError(f"{name} must be positive, got {value}.")
+    if mixed not in MIXED_LABELS:
+        raise ValueError(f"mixed must be one of {MIXED_LABELS}, got {mixed!r}.")
+
+
+def existing_file(path, suffixes: tuple[str, ...], reader: str) -> Path:
+    """``path`` as a :class:`~pathlib.Path`, or a clear error if ``reader`` cannot read it."""
+    path = Path(path)
+    if path.is_dir():
+        raise FileNotFoundError(
+            f"{path}: is a folder, not a file; pass the path of one {'/'.join(suffixes)} file "
+            f"to {reader} (for a folder, e.g. sorted(Path(folder).glob('*{suffixes[0]}')))"
+        )
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: no such file; check the path passed to {reader}")
+    if path.suffix.lower() not in suffixes:
+        raise ValueError(
+            f"{path}: {reader} reads {', '.join(suffixes)} files, "
+            f"not {path.suffix or 'files without a suffix'!r}"
+        )
+    return path
+
+
+def window(
+    recording: np.ndarray,
+    *,
+    window: int,
+    step: int | None,
+    labels,
+    mixed: str,
+    source: str,
+    hint: str = "",
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Float32 :func:`~sklearn_drsn.windows.sliding_windows`; errors start with ``source``."""
+    try:
+        windows, window_labels = sliding_windows(
+            recording, window, step=step, labels=labels, mixed=mixed
+        )
+    except ValueError as exc:
+        message = f"{source}: {exc}"
+        if "longer than the recording" in str(exc):
+            message += " Use a shorter window" + (f"; {hint}" if hint else ".")
+        raise ValueError(message) from None
+    if len(windows) == 0:
+        raise ValueError(
+            f"{source}: every window spans more than one label, so mixed='drop' left none; "
+            "use a shorter window or mixed='majority'."
+        )
+    return windows.astype(np.float32), window_labels
