@@ -121,7 +121,8 @@ def _read_npy_pair(path: Path, y_key: str) -> tuple[np.ndarray, np.ndarray]:
 
 def _read_csv(path: Path) -> tuple[np.ndarray, np.ndarray]:
     try:
-        rows = np.loadtxt(path, delimiter=",", dtype=str, ndmin=2)
+        # utf-8-sig: a byte-order mark (Excel) would hide the first number.
+        rows = np.loadtxt(path, delimiter=",", dtype=str, ndmin=2, encoding="utf-8-sig")
     except ValueError as exc:
         raise ValueError(f"{path}: not a rectangular CSV file ({exc})") from None
     try:

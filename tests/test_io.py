@@ -40,6 +40,13 @@ def test_csv_with_header_and_string_labels(tmp_path, signals):
     assert y2.tolist() == labels
 
 
+def test_csv_with_byte_order_mark_keeps_first_row(tmp_path):
+    (tmp_path / "d.csv").write_bytes(b"\xef\xbb\xbf1,2,a\n3,4,b\n")  # as Excel writes it
+    X, y = load_xy(tmp_path / "d.csv")
+    np.testing.assert_array_equal(X, [[1, 2], [3, 4]])
+    assert y.tolist() == ["a", "b"]
+
+
 def test_multichannel_npz(tmp_path):
     np.savez(tmp_path / "d.npz", X=np.zeros((4, 3, 16)), y=[0, 1, 0, 1])
     assert load_xy(tmp_path / "d.npz")[0].shape == (4, 3, 16)

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from scipy.io import savemat
 
 from sklearn_drsn import features, windows
-from sklearn_drsn.loaders import load_cwru, load_recording, load_ts
+from sklearn_drsn.loaders import load_cwru, load_recording, load_recordings, load_ts
 from sklearn_drsn.windows import sliding_windows
 
 
@@ -39,6 +39,29 @@ def test_mixed_drop_keeps_only_pure_windows():
     assert w.shape == (0, 12) and y.shape == (0,)
     with pytest.raises(ValueError, match="mixed must be one of"):
         sliding_windows(np.arange(12.0), 4, labels=labels, mixed="vote")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    labels=st.lists(st.sampled_from("abc"), min_size=1, max_size=40),
+    window=st.integers(1, 40),
+    step=st.integers(1, 40),
+)
+def test_window_labels_are_the_majority_or_dropped_when_mixed(labels, window, step):
+    labels = np.array(labels)
+    if window > len(labels):
+        return
+    _, majority = sliding_windows(np.zeros(len(labels)), window, step=step, labels=labels)
+    _, pure = sliding_windows(
+        np.zeros(len(labels)), window, step=step, labels=labels, mixed="drop"
+    )
+    expected_pure = []
+    for i, start in enumerate(range(0, len(labels) - window + 1, step)):
+        values, counts = np.unique(labels[start : start + window], return_counts=True)
+        assert majority[i] == values[counts.argmax()]  # ties: the smallest label
+        if len(values) == 1:
+            expected_pure.append(values[0])
+    assert pure.tolist() == expected_pure
 
 
 # --------------------------------------------------------------------------- .ts format
@@ -194,6 +217,15 @@ def test_ts_malformed_files_name_file_line_and_problem(tmp_path, text, match):
     assert str(path) in str(info.value)
 
 
+def test_ts_with_byte_order_mark_and_windows_line_endings(tmp_path):
+    path = tmp_path / "bom.ts"
+    path.write_bytes(
+        b"\xef\xbb\xbf" + (HEADER + "1,2,3,4:normal\n").replace("\n", "\r\n").encode()
+    )
+    X, y = load_ts(path)
+    assert X.tolist() == [[1, 2, 3, 4]] and y.tolist() == ["normal"]
+
+
 def test_ts_missing_file_and_wrong_suffix(tmp_path):
     with pytest.raises(FileNotFoundError, match="no such file"):
         load_ts(tmp_path / "nope.ts")
@@ -281,6 +313,16 @@ def test_csv_columns_header_and_label_column(tmp_path):
     assert load_recording(single, window=5)[0].shape == (2, 5)
 
 
+def test_csv_with_byte_order_mark(tmp_path):
+    # Excel writes one; it must not turn the first number or column name into text.
+    (tmp_path / "plain.csv").write_bytes(b"\xef\xbb\xbf1,a\n2,a\n3,b\n4,b\n")
+    X, y = load_recording(tmp_path / "plain.csv", window=2, label_column=1)
+    assert X.tolist() == [[1, 2], [3, 4]] and y.tolist() == ["a", "b"]
+    (tmp_path / "named.csv").write_bytes(b"\xef\xbb\xbfacc,state\n1,a\n2,a\n")
+    X, _ = load_recording(tmp_path / "named.csv", window=2, key="acc", label_column="state")
+    assert X.tolist() == [[1, 2]]
+
+
 @pytest.mark.parametrize(
     ("name", "content", "kwargs", "match"),
     [
@@ -358,6 +400,61 @@ def test_window_count_property(tmp_path, length, window, step, channels):
     assert y.shape == (n,) and X.dtype == np.float32
     last = (n - 1) * step
     np.testing.assert_allclose(X[-1], rec[..., last : last + window].astype(np.float32))
+
+
+def test_load_recordings_mapping_list_and_default_labels(tmp_path):
+    np.save(tmp_path / "healthy.npy", np.arange(1000.0))
+    np.save(tmp_path / "worn.npy", -np.arange(600.0))
+    files = {tmp_path / "healthy.npy": "healthy", str(tmp_path / "worn.npy"): "worn"}
+    files_before = dict(files)
+    X, y = load_recordings(files, window=200, step=100)
+    n_healthy, n_worn = 1 + (1000 - 200) // 100, 1 + (600 - 200) // 100
+    assert X.shape == (n_healthy + n_worn, 200) and X.dtype == np.float32
+    assert y.tolist() == ["healthy"] * n_healthy + ["worn"] * n_worn
+    np.testing.assert_array_equal(X[n_healthy], -np.arange(200.0))  # no window spans files
+    assert files == files_before
+
+    paths = [tmp_path / "healthy.npy", tmp_path / "worn.npy"]
+    X, y = load_recordings(paths, window=300, labels=[0, 1])
+    assert X.shape == (5, 300) and y.tolist() == [0, 0, 0, 1, 1] and y.dtype.kind == "i"
+    _, y = load_recordings(paths, window=300)
+    assert y.tolist() == ["healthy"] * 3 + ["worn"] * 2
+    X, y = load_recordings(tmp_path / "worn.npy", window=300)
+    assert X.shape == (2, 300) and y.tolist() == ["worn", "worn"]
+
+
+def test_load_recordings_label_columns_and_channels(tmp_path):
+    (tmp_path / "a.csv").write_text("x,y,s\n" + "".join(f"{t},{t},{t // 4}\n" for t in range(8)))
+    (tmp_path / "b.csv").write_text("x,y,s\n" + "".join(f"{t},{t},{9}\n" for t in range(4)))
+    X, y = load_recordings([tmp_path / "a.csv", tmp_path / "b.csv"], window=4, label_column="s")
+    assert X.shape == (3, 2, 4) and y.tolist() == ["0", "1", "9"]
+    X, _ = load_recordings([tmp_path / "a.csv", tmp_path / "b.csv"], window=4, key="x")
+    assert X.shape == (3, 4)
+    np.savez(tmp_path / "c.npz", x=np.zeros((3, 8)))
+    with pytest.raises(
+        ValueError, match=r"c\.npz: windows of shape \(3, 4\), but those of .*a\.csv"
+    ):
+        load_recordings([tmp_path / "a.csv", tmp_path / "c.npz"], window=4, key="x")
+
+
+def test_load_recordings_errors(tmp_path):
+    np.save(tmp_path / "a.npy", np.zeros(8))
+    with pytest.raises(ValueError, match="files is empty"):
+        load_recordings([], window=4)
+    with pytest.raises(ValueError, match="one label per file"):
+        load_recordings([tmp_path / "a.npy"], window=4, labels=["a", "b"])
+    with pytest.raises(ValueError, match="labels must be None"):
+        load_recordings({tmp_path / "a.npy": "a"}, window=4, labels=["a"])
+    with pytest.raises(ValueError, match="label_column reads the labels from the files"):
+        load_recordings({tmp_path / "a.npy": "a"}, window=4, label_column="s")
+    with pytest.raises(ValueError, match=r"a\.npy: the label must be one value for the file"):
+        load_recordings({tmp_path / "a.npy": np.zeros(8)}, window=4)
+    with pytest.raises(FileNotFoundError, match=r"b\.npy: no such file"):
+        load_recordings([tmp_path / "a.npy", tmp_path / "b.npy"], window=4)
+    with pytest.raises(ValueError, match=r"a\.npy: window=16 is longer"):
+        load_recordings([tmp_path / "a.npy"], window=16)
+    with pytest.raises(TypeError, match="window must be an integer"):
+        load_recordings([tmp_path / "a.npy"], window="4")
 
 
 # --------------------------------------------------------------------------- CWRU .mat

@@ -5,7 +5,8 @@ No function here touches the network; all of them read local files only.
 - :func:`load_cwru`: Case Western Reserve University bearing ``.mat`` files,
   cut into windows.
 - :func:`load_recording`: one long recording from ``.npy``, ``.npz`` or
-  ``.csv``, cut into windows.
+  ``.csv``, cut into windows; :func:`load_recordings` for several files,
+  each with its label.
 - :func:`load_ts`: the ``.ts`` time-series-classification format of
   sktime, aeon and the UEA/UCR archive.
 
@@ -16,7 +17,14 @@ scikit-learn.
 from __future__ import annotations
 
 from .cwru import CWRU_SENSORS, load_cwru
-from .recordings import load_recording
+from .recordings import load_recording, load_recordings
 from .ts_format import UNEQUAL_LENGTH, load_ts
 
-__all__ = ["CWRU_SENSORS", "UNEQUAL_LENGTH", "load_cwru", "load_recording", "load_ts"]
+__all__ = [
+    "CWRU_SENSORS",
+    "UNEQUAL_LENGTH",
+    "load_cwru",
+    "load_recording",
+    "load_recordings",
+    "load_ts",
+]

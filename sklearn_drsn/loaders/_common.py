@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numbers
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +22,36 @@ def check_window_args(window, step, mixed: str) -> None:
             raise ValueError(f"{name} must be positive, got {value}.")
     if mixed not in MIXED_LABELS:
         raise ValueError(f"mixed must be one of {MIXED_LABELS}, got {mixed!r}.")
+
+
+def files_and_labels(files, labels, what: str) -> tuple[list, list | None]:
+    """The paths and their labels from ``{path: label}``, or paths plus ``labels``.
+
+    ``labels=None`` with a sequence of paths gives ``None`` labels; ``what``
+    names the files in messages (e.g. ``"CWRU .mat file"``).
+    """
+    if isinstance(files, (str, Path)):
+        files = [files]
+    if isinstance(files, Mapping):
+        if not files:
+            raise ValueError(f"files is empty; pass at least one {what}.")
+        if labels is not None:
+            raise ValueError(
+                "files is a mapping of path to label, so labels must be None; "
+                "pass either {path: label} or a list of paths and labels=[...]."
+            )
+        return list(files), list(files.values())
+    paths = list(files)
+    if not paths:
+        raise ValueError(f"files is empty; pass at least one {what}.")
+    if labels is None:
+        return paths, None
+    if isinstance(labels, str) or np.ndim(labels) != 1 or len(labels) != len(paths):
+        raise ValueError(
+            f"labels must be a sequence with one label per file: got {len(paths)} files "
+            f"and labels={labels!r}."
+        )
+    return paths, list(labels)
 
 
 def existing_file(path, suffixes: tuple[str, ...], reader: str) -> Path:

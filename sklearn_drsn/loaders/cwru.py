@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ._common import check_window_args, existing_file
+from ._common import check_window_args, existing_file, files_and_labels
 from ._common import window as _window
 
 __all__ = ["CWRU_SENSORS", "load_cwru"]
@@ -126,7 +126,9 @@ def load_cwru(
     """
     check_window_args(window, step, "majority")
     sensors = _sensors(sensor)
-    paths, file_labels = _files_and_labels(files, labels)
+    paths, file_labels = files_and_labels(files, labels, "CWRU .mat file")
+    if file_labels is None:
+        file_labels = [Path(p).stem for p in paths]
 
     per_file = (
         {Path(k): v for k, v in recording.items()} if isinstance(recording, Mapping) else None
@@ -158,31 +160,6 @@ def _sensors(sensor) -> list[str]:
             f"sensor must be one of {CWRU_SENSORS} or a sequence of them, got {sensor!r}."
         )
     return [s.upper() for s in names]
-
-
-def _files_and_labels(files, labels) -> tuple[list, list]:
-    if isinstance(files, (str, Path)):
-        files = [files]
-    if isinstance(files, Mapping):
-        if not files:
-            raise ValueError("files is empty; pass at least one CWRU .mat file.")
-        if labels is not None:
-            raise ValueError(
-                "files is a mapping of path to label, so labels must be None; "
-                "pass either {path: label} or a list of paths and labels=[...]."
-            )
-        return list(files), list(files.values())
-    paths = list(files)
-    if not paths:
-        raise ValueError("files is empty; pass at least one CWRU .mat file.")
-    if labels is None:
-        return paths, [Path(p).stem for p in paths]
-    if isinstance(labels, str) or len(labels) != len(paths):
-        raise ValueError(
-            f"labels must be a sequence with one label per file: got {len(paths)} files "
-            f"and labels={labels!r}."
-        )
-    return paths, list(labels)
 
 
 def _read(path: Path, sensors: list[str], chosen) -> tuple[np.ndarray, float]:

@@ -1,17 +1,17 @@
-"""Load one long recording from ``.npy``, ``.npz`` or ``.csv`` and cut it into windows."""
+"""Load long recordings from ``.npy``, ``.npz`` or ``.csv`` files and cut them into windows."""
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
 
-from ._common import check_window_args, existing_file
+from ._common import check_window_args, existing_file, files_and_labels
 from ._common import window as _window
 
-__all__ = ["load_recording"]
+__all__ = ["load_recording", "load_recordings"]
 
 _SUFFIXES = (".npy", ".npz", ".csv")
 _TRANSPOSE_HINT = (
@@ -86,6 +86,7 @@ def load_recording(
 
     See Also
     --------
+    load_recordings : several files, each with its label, in one call.
     sklearn_drsn.windows.sliding_windows : the windowing on in-memory arrays.
 
     Examples
@@ -143,6 +144,125 @@ def load_recording(
     )  # fmt: skip
 
 
+def load_recordings(
+    files: str | Path | Sequence[str | Path] | Mapping[str | Path, object],
+    *,
+    window: int,
+    step: int | None = None,
+    labels: Sequence | None = None,
+    key: str | int | Sequence[str | int] | None = None,
+    label_column: str | int | None = None,
+    mixed: str = "majority",
+) -> tuple[np.ndarray, np.ndarray]:
+    """Load several long recordings, cut each into windows, and stack them.
+
+    The typical folder holds one file per machine state (``healthy.npy``,
+    ``inner_race.npy``, ...); this reads each with :func:`load_recording`
+    and concatenates the windows, file by file. Windows never span two
+    files.
+
+    Parameters
+    ----------
+    files : path, sequence of paths or mapping of path to label
+        The ``.npy``, ``.npz`` or ``.csv`` files (see :func:`load_recording`),
+        e.g. ``{"healthy.npy": "healthy", "worn.npy": "worn"}``. All must
+        hold the same number of channels.
+    window : int
+        Window length in samples.
+    step : int or None, default=None
+        Hop between window starts; ``None`` means ``window`` (no overlap).
+        Each file of ``length`` samples gives ``1 + (length - window) // step``
+        windows.
+    labels : sequence or None, default=None
+        One label per file when ``files`` is a sequence. Not allowed when
+        ``files`` is a mapping (which holds the labels) or with
+        ``label_column``.
+    key : str, int, sequence of those, or None, default=None
+        As for :func:`load_recording`, the same for every file.
+    label_column : str, int or None, default=None
+        Read one label per time step from every file instead (as for
+        :func:`load_recording`); ``files`` must then be a sequence.
+    mixed : {"majority", "drop"}, default="majority"
+        With ``label_column``: how a window spanning several labels is
+        labelled (see :func:`load_recording`).
+
+    Returns
+    -------
+    X : ndarray of shape (n_windows, window) or (n_windows, channels, window)
+        ``float32`` windows, in the order of ``files``.
+    y : ndarray of shape (n_windows,)
+        The label of each window: its file's label, its label from
+        ``label_column``, or, when neither ``labels`` nor ``label_column``
+        is given, its file's name without suffix (``"healthy"``).
+
+    Raises
+    ------
+    FileNotFoundError
+        If a file does not exist.
+    ValueError
+        As for :func:`load_recording`, naming the file; also if the files
+        hold different numbers of channels, or the labels do not match the
+        files.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> import numpy as np
+    >>> from sklearn_drsn.loaders import load_recordings
+    >>> folder = tempfile.mkdtemp()
+    >>> rng = np.random.default_rng(0)
+    >>> np.save(os.path.join(folder, "healthy.npy"), rng.normal(size=1000))
+    >>> np.save(os.path.join(folder, "worn.npy"), rng.normal(size=700))
+    >>> X, y = load_recordings(
+    ...     {os.path.join(folder, "healthy.npy"): 0, os.path.join(folder, "worn.npy"): 1},
+    ...     window=256,
+    ... )
+    >>> X.shape, X.dtype, y.tolist()
+    ((5, 256), dtype('float32'), [0, 0, 0, 1, 1])
+
+    Without labels, each window is labelled with its file's name:
+
+    >>> paths = [os.path.join(folder, name) for name in ("healthy.npy", "worn.npy")]
+    >>> X, y = load_recordings(paths, window=256, step=128)
+    >>> np.unique(y, return_counts=True)
+    (array(['healthy', 'worn'], dtype='<U7'), array([6, 4]))
+    """
+    check_window_args(window, step, mixed)
+    if label_column is not None and (isinstance(files, Mapping) or labels is not None):
+        raise ValueError(
+            "label_column reads the labels from the files, so pass the files as a "
+            "sequence of paths and no labels (neither {path: label} nor labels=[...])."
+        )
+    paths, file_labels = files_and_labels(files, labels, ".npy, .npz or .csv file")
+    if file_labels is None and label_column is None:
+        file_labels = [Path(p).stem for p in paths]
+    for path, label in zip(paths, file_labels or []):
+        if np.ndim(label) != 0:
+            raise ValueError(
+                f"{path}: the label must be one value for the file, got an array of shape "
+                f"{np.shape(label)}; for a label per time step, use load_recording(label=...) "
+                "or label_column."
+            )
+
+    X_parts, y_parts = [], []
+    for i, path in enumerate(paths):
+        X, y = load_recording(
+            path, window=window, step=step, key=key, label_column=label_column, mixed=mixed
+        )
+        if X_parts and X.shape[1:] != X_parts[0].shape[1:]:
+            raise ValueError(
+                f"{path}: windows of shape {X.shape[1:]}, but those of {paths[0]} have "
+                f"shape {X_parts[0].shape[1:]}; every file needs the same number of "
+                "channels (choose them with key=...)."
+            )
+        X_parts.append(X)
+        y_parts.append(y if file_labels is None else np.full(len(X), i))
+    X = np.concatenate(X_parts)
+    if file_labels is None:
+        return X, np.concatenate(y_parts)
+    return X, np.asarray(file_labels)[np.concatenate(y_parts)]
+
+
 def _read_numpy(path: Path, key, label_column) -> tuple[np.ndarray, np.ndarray | None]:
     try:
         loaded = np.load(path, allow_pickle=False)
@@ -187,7 +307,7 @@ def _numeric(array: np.ndarray, path: Path, name: str | None = None) -> np.ndarr
 
 def _read_csv(path: Path, key, label_column) -> tuple[np.ndarray, np.ndarray | None]:
     try:
-        with open(path, newline="", encoding="utf-8") as file:
+        with open(path, newline="", encoding="utf-8-sig") as file:
             rows = [(n, row) for n, row in enumerate(csv.reader(file), start=1) if row]
     except (UnicodeDecodeError, csv.Error) as exc:
         raise ValueError(f"{path}: not a readable CSV text file ({exc}).") from None

@@ -142,7 +142,7 @@ def _parse(path: Path):
     n_dims = None
     declared: list[str] = []
 
-    with open(path, encoding="utf-8", errors="replace") as file:
+    with open(path, encoding="utf-8-sig", errors="replace") as file:
         for number, raw in enumerate(file, start=1):
             line = raw.strip()
             if not line or line.startswith("#"):
