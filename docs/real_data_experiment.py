@@ -56,13 +56,10 @@ def run_one(dataset: str, model: str, snr_db: float | None, seed: int) -> dict:
 
 
 def jobs(clean_seeds: int, noisy_seeds: int, snrs: list[float]):
-    """Clean runs first (the comparison with the published numbers), then noise."""
-    for seed in range(clean_seeds):
-        for dataset in DATASETS:
-            for model in MODELS:
-                yield dataset, model, None, seed
-    for snr in snrs:
-        for seed in range(noisy_seeds):
+    """Seed by seed over every condition, so that a run stopped early is balanced."""
+    for seed in range(max(clean_seeds, noisy_seeds)):
+        conditions = ([None] if seed < clean_seeds else []) + (snrs if seed < noisy_seeds else [])
+        for snr in conditions:
             for dataset in DATASETS:
                 for model in MODELS:
                     yield dataset, model, snr, seed
@@ -95,15 +92,26 @@ def main() -> None:
     p.add_argument("--snrs", default="-5,0", help="comma-separated SNRs in dB")
     p.add_argument("--out", type=Path, default=Path("docs/_static/real_data.csv"))
     p.add_argument("--summary-only", action="store_true")
+    p.add_argument("--resume", action="store_true", help="skip the runs already in --out")
     args = p.parse_args()
     if not args.summary_only:
         snrs = [float(s) for s in args.snrs.split(",") if s]
         args.out.parent.mkdir(parents=True, exist_ok=True)
-        with args.out.open("w", newline="") as f:
+        done = set()
+        if args.resume and args.out.exists():
+            done = {(r["dataset"], r["model"], r["snr_db"], r["seed"])
+                    for r in csv.DictReader(args.out.open())}  # fmt: skip
+        todo = [
+            job for job in jobs(args.clean_seeds, args.noisy_seeds, snrs)
+            if (job[0], job[1], "clean" if job[2] is None else str(job[2]), str(job[3]))
+            not in done
+        ]  # fmt: skip
+        with args.out.open("a" if done else "w", newline="") as f:
             writer = csv.DictWriter(f, FIELDS)
-            writer.writeheader()
+            if not done:
+                writer.writeheader()
             results = Parallel(n_jobs=args.jobs, return_as="generator_unordered")(
-                delayed(run_one)(*job) for job in jobs(args.clean_seeds, args.noisy_seeds, snrs)
+                delayed(run_one)(*job) for job in todo
             )
             for row in results:
                 writer.writerow(row)
