@@ -8,7 +8,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-EXTRAS ?= test,docs,lint,onnx
+EXTRAS ?= test,docs,lint,onnx,dask,archives
 
 # PyTorch: the CUDA build where an NVIDIA driver is present, else the CPU
 # build. On the project's machines `torch==2.13.0` resolves to the local

@@ -4,16 +4,22 @@ Adds noise at several SNRs to the data (the drivetrain simulator by
 default, or the user's file), cross-validates DRSN-CW, DRSN-CS, ResNet,
 ConvNet and classic feature pipelines on the same folds, prints a table of
 mean ± std accuracy and writes a CSV of every fold and a PNG plot.
+
+The fits run in local processes by default, or on a ``dask.distributed``
+cluster with ``--scheduler ADDRESS`` or ``--local-cluster N`` (the ``dask``
+extra; see the user guide's "Scaling out" page).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from concurrent.futures import CancelledError
 from pathlib import Path
 
 import numpy as np
@@ -54,8 +60,18 @@ PRESETS: dict[str, dict] = {
 }  # fmt: skip
 
 
+#: Seconds to wait for the Dask scheduler of ``--scheduler`` to answer.
+CONNECT_TIMEOUT_S = 10.0
+#: joblib's name of the Dask backend of ``--scheduler`` and ``--local-cluster``.
+DASK_BACKEND = "sklearn-drsn-dask"
+
+
 class UsageError(Exception):
     """Bad input to the command line: reported as one line, exit status 2."""
+
+
+class ClusterError(Exception):
+    """The Dask cluster failed during the run (e.g. a worker died): one line, exit status 1."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -74,7 +90,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--data",
         type=Path,
-        help="a .npz/.mat (arrays X, y) or .csv (label in the last column); "
+        help="a .npz/.mat (arrays X, y), .csv (label in the last column), .ts (a "
+        "UEA/UCR archive file) or X.npy (with y.npy beside it); "
         "default: the drivetrain simulator",
     )
     p.add_argument("--x-key", default="X", help="name of the signal array (default: X)")
@@ -104,10 +121,24 @@ def build_parser() -> argparse.ArgumentParser:
         help="simulator: fault strength (1 = subtle, 2 = the presets' calibration)",
     )
     p.add_argument("--device", default="auto", help="auto (CUDA when present), cpu, cuda, ...")
-    p.add_argument(
+    where = p.add_mutually_exclusive_group()
+    where.add_argument(
         "--jobs",
         type=int,
         help="parallel fits (processes); default: one per core on the CPU, 1 on a GPU",
+    )
+    where.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run the fits on the Dask cluster of this scheduler (e.g. tcp://host:8786), "
+        "one fit per worker thread; needs the dask extra",
+    )
+    where.add_argument(
+        "--local-cluster",
+        metavar="N",
+        type=_int_at_least(2),
+        help="run the fits on a Dask cluster of N (at least 2) single-threaded worker "
+        "processes started on this machine (127.0.0.1) for the run; needs the dask extra",
     )
     p.add_argument("--seed", type=int, default=0, help="seeds data, noise, folds and models")
     p.add_argument(
@@ -187,6 +218,8 @@ def _load_data(args: argparse.Namespace, settings: dict):
 
 def run(args: argparse.Namespace) -> int:
     settings = _settings(args)
+    if args.scheduler is not None or args.local_cluster is not None:
+        _import_distributed("--scheduler" if args.scheduler is not None else "--local-cluster")
     X, y, fs, description = _load_data(args, settings)
     if len(set(y.tolist())) < 2:
         raise UsageError("the data has a single class; need at least 2")
@@ -203,15 +236,21 @@ def run(args: argparse.Namespace) -> int:
         f"SNRs: {', '.join('clean' if math.isinf(s) else f'{s:g}' for s in settings['snrs'])} dB; "
         f"{settings['folds']} folds; {settings['epochs']} epochs"
     )
-    bar = _ProgressBar(enabled=not args.no_progress)
     start = time.perf_counter()
-    results = run_comparison(
-        X, y, settings["models"], noise_kinds=settings["noise"], snrs_db=settings["snrs"],
-        n_splits=settings["folds"], max_epochs=settings["epochs"], device=args.device,
-        fs=fs, random_state=args.seed, n_jobs=_n_jobs(args.jobs, args.device),
-        on_result=bar.update,
-    )  # fmt: skip
-    bar.close()
+    with _dask_backend(args.scheduler, args.local_cluster) as cluster:
+        if cluster is not None:
+            print(f"fits: {cluster}")
+        n_jobs = -1 if cluster is not None else _n_jobs(args.jobs, args.device)
+        bar = _ProgressBar(enabled=not args.no_progress)
+        try:
+            results = run_comparison(
+                X, y, settings["models"], noise_kinds=settings["noise"],
+                snrs_db=settings["snrs"], n_splits=settings["folds"],
+                max_epochs=settings["epochs"], device=args.device, fs=fs,
+                random_state=args.seed, n_jobs=n_jobs, on_result=bar.update,
+            )  # fmt: skip
+        finally:
+            bar.close()
     summary = summarise(results)
     print()
     print(format_table(summary))
@@ -248,6 +287,118 @@ class _ProgressBar:
             self.bar.close()
 
 
+@contextlib.contextmanager
+def _dask_backend(scheduler: str | None, n_local: int | None) -> Iterator[str | None]:
+    """joblib's Dask backend on a cluster for the ``with`` block; yields its description.
+
+    Yields None, and changes nothing, when neither option is given. A local
+    cluster is started here and closed at the end, also on errors.
+    """
+    if scheduler is None and n_local is None:
+        yield None
+        return
+    _import_distributed("--scheduler" if scheduler is not None else "--local-cluster")
+    import joblib
+    from distributed import Client, LocalCluster
+    from distributed.scheduler import KilledWorker
+
+    with contextlib.ExitStack() as stack:
+        if n_local is not None:
+            try:
+                cluster = stack.enter_context(
+                    LocalCluster(
+                        n_workers=n_local, threads_per_worker=1, processes=True,
+                        host="127.0.0.1", dashboard_address=None,
+                    )
+                )  # fmt: skip
+            except Exception as exc:
+                raise UsageError(f"could not start a local Dask cluster: {exc}") from None
+            client = stack.enter_context(Client(cluster))
+            where = f"local Dask cluster of {n_local} single-threaded worker processes"
+        else:
+            try:
+                client = stack.enter_context(Client(scheduler, timeout=CONNECT_TIMEOUT_S))
+            except Exception as exc:
+                reason = str(exc) or type(exc).__name__
+                raise UsageError(
+                    f"cannot reach the Dask scheduler at {scheduler!r}: {reason}"
+                ) from None
+            try:
+                client.wait_for_workers(1, timeout=CONNECT_TIMEOUT_S)
+            except Exception:
+                raise UsageError(
+                    f"the Dask scheduler at {scheduler!r} has no workers after "
+                    f"{CONNECT_TIMEOUT_S:g} s; start some with: dask worker {scheduler}"
+                ) from None
+            nthreads = client.nthreads()
+            where = (
+                f"Dask cluster at {client.scheduler.address} "
+                f"({len(nthreads)} workers, {sum(nthreads.values())} threads)"
+            )
+            if sum(nthreads.values()) == 1:
+                # joblib runs a Parallel call in the calling process when the
+                # backend offers a single worker thread.
+                print(
+                    "sklearn-drsn: note: the cluster has a single worker thread, so joblib "
+                    "runs the fits in this process; start at least 2 worker threads",
+                    file=sys.stderr,
+                )
+        stack.enter_context(joblib.parallel_backend(_register_dask_backend()))
+        try:
+            yield where
+        except (KilledWorker, CancelledError) as exc:
+            # KilledWorker: workers died running the task; cancelled: e.g. a dead
+            # worker held the task's data.
+            reason = (str(exc).splitlines() or [""])[0]
+            raise ClusterError(
+                "the Dask cluster lost a fit: did a worker die (out of memory? see the "
+                f"worker logs)? {type(exc).__name__}: {reason}"
+            ) from None
+
+
+def _import_distributed(option: str) -> None:
+    """Raise a UsageError naming ``option`` and the extra where Dask is not installed."""
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        raise UsageError(
+            f"{option} needs Dask, which is not installed: pip install 'sklearn-drsn[dask]'"
+        ) from None
+
+
+def _register_dask_backend() -> str:
+    """Register joblib's Dask backend with a fix for lost tasks; returns its joblib name.
+
+    joblib's Dask backend (1.6 and earlier) never tells ``Parallel`` about a
+    task that Dask itself gave up on (``KilledWorker``: the task's workers
+    died ``distributed.scheduler.allowed-failures`` + 1 times, e.g. out of
+    memory), so the call waited forever. Here the failure is reported like
+    an exception raised by the task: ``Parallel`` raises it.
+    """
+    import joblib
+
+    try:
+        from joblib._dask import DaskDistributedBackend
+    except ImportError:  # a joblib that moved it: its own backend, unfixed
+        return "dask"
+
+    class Backend(DaskDistributedBackend):
+        def submit(self, func, callback=None):
+            future = super().submit(func, callback)
+            if callback is not None and hasattr(future, "add_done_callback"):
+
+                def report_failure(f) -> None:
+                    # Successes already went to the callback; a second report is ignored.
+                    if not f.cancelled() and f.exception() is not None:
+                        callback(f.exception())
+
+                future.add_done_callback(report_failure)
+            return future
+
+    joblib.register_parallel_backend(DASK_BACKEND, Backend)
+    return DASK_BACKEND
+
+
 def _n_jobs(jobs: int | None, device: str) -> int:
     if jobs is not None:
         return jobs
@@ -276,6 +427,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (UsageError, ValueError, OSError) as exc:
         print(f"sklearn-drsn: error: {exc}", file=sys.stderr)
         return 2
+    except ClusterError as exc:
+        print(f"sklearn-drsn: error: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("sklearn-drsn: interrupted", file=sys.stderr)
         return 130

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import csv
 import math
+import os
 import time
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -83,7 +85,8 @@ def make_model(
 
     Classic models are a Pipeline of :func:`~sklearn_drsn.features.make_vibration_features`,
     a scaler and the classifier; deep models are :class:`~sklearn_drsn.DRSNClassifier`
-    configurations with the paper's recipe and ``max_epochs`` epochs.
+    configurations with the paper's recipe (``recipe="paper"``, whatever the
+    size of the data: this is the paper's protocol) and ``max_epochs`` epochs.
 
     Examples
     --------
@@ -94,12 +97,17 @@ def make_model(
     """
     if name in DEEP_MODELS:
         return DRSNClassifier(
-            **DEEP_MODELS[name], max_epochs=max_epochs, device=device, random_state=random_state
+            **DEEP_MODELS[name],
+            recipe="paper",
+            max_epochs=max_epochs,
+            device=device,
+            random_state=random_state,
         )
     if name in CLASSIC_MODELS:
-        return make_pipeline(
-            make_vibration_features(fs=fs), StandardScaler(), CLASSIC_MODELS[name](random_state)
-        )
+        # n_jobs=1: the features are computed inside the fit's own process; under a
+        # Dask backend the default would send each of them to the cluster as a task.
+        features = make_vibration_features(fs=fs, n_jobs=1)
+        return make_pipeline(features, StandardScaler(), CLASSIC_MODELS[name](random_state))
     known = ", ".join([*DEEP_MODELS, *CLASSIC_MODELS])
     raise ValueError(f"unknown model {name!r}; choose from: {known}")
 
@@ -156,8 +164,13 @@ def run_comparison(
     random_state : int, default=0
         Seeds the noise, the folds and every model.
     n_jobs : int or None, default=1
-        Fits run in parallel processes (joblib); each then uses one PyTorch
-        thread. ``-1`` uses all cores.
+        Fits run in parallel processes (joblib); ``-1`` uses all cores. The
+        fits run with joblib's active backend, so inside
+        ``with joblib.parallel_backend("dask"):`` they go to the workers of a
+        ``dask.distributed`` cluster (which then set the number of parallel
+        fits; see :ref:`scaling_out`). Every fit that runs in a process other
+        than this one (a loky or Dask worker) sets that process to one
+        PyTorch thread.
     on_result : callable, optional
         Called as ``on_result(result, n_fits)`` after each fit, e.g. to
         advance a progress bar.
@@ -196,13 +209,12 @@ def run_comparison(
         for k in range(n_splits)
     ]
     results = []
+    driver = _process_id()
     for kind, snr in conditions:
         X_noisy = _noisy(X, kind, snr, random_state)  # one noisy copy in memory at a time
         batch = [t for t in tasks if t[:2] == (kind, snr)]
         jobs = (
-            delayed(_fit_and_score)(
-                prototypes[name], X_noisy, y, *folds[k], one_thread=n_jobs != 1
-            )
+            delayed(_fit_and_score)(prototypes[name], X_noisy, y, *folds[k], driver=driver)
             for _, _, name, k in batch
         )
         scores = Parallel(n_jobs=n_jobs, return_as="generator")(jobs)
@@ -213,10 +225,12 @@ def run_comparison(
     return results
 
 
-def _fit_and_score(prototype, X, y, train, test, one_thread: bool) -> tuple[float, float]:
-    if one_thread:
-        # In a worker process: several single-threaded fits in parallel beat one
-        # fit on all cores for these small networks (intra-op threads mostly wait).
+def _fit_and_score(prototype, X, y, train, test, driver: tuple) -> tuple[float, float]:
+    if _process_id() != driver:
+        # In a worker process (loky, Dask, ...): several single-threaded fits in
+        # parallel beat one fit on all cores for these small networks (intra-op
+        # threads mostly wait). In the caller's own process (n_jobs=1, threads)
+        # its thread setting is left alone.
         import torch
 
         torch.set_num_threads(1)
@@ -225,6 +239,17 @@ def _fit_and_score(prototype, X, y, train, test, one_thread: bool) -> tuple[floa
     model.fit(X[train], y[train])
     seconds = time.perf_counter() - start
     return float(model.score(X[test], y[test])), seconds
+
+
+_process_token: tuple[int, str] | None = None
+
+
+def _process_id() -> tuple[int, str]:
+    """This process's id, distinct across machines (pids are not) and forks."""
+    global _process_token
+    if _process_token is None or _process_token[0] != os.getpid():
+        _process_token = (os.getpid(), uuid.uuid4().hex)
+    return _process_token
 
 
 def _noisy(X: np.ndarray, kind: str, snr: float, seed: int) -> np.ndarray:

@@ -2,6 +2,7 @@
 
 import csv
 import math
+import sys
 
 import numpy as np
 import pytest
@@ -66,6 +67,8 @@ def test_cli_reads_the_users_npz(tmp_path):
         (["--noise", "brown"], "unknown noise kind"),
         (["--snrs", "loud"], "not an SNR"),
         (["--folds", "1"], "at least 2"),
+        (["--local-cluster", "1"], "at least 2"),
+        (["--jobs", "2", "--scheduler", "tcp://127.0.0.1:8786"], "not allowed with"),
     ],
 )
 def test_bad_input_gives_one_line_and_nonzero_exit(tmp_path, capsys, extra, message):
@@ -75,6 +78,19 @@ def test_bad_input_gives_one_line_and_nonzero_exit(tmp_path, capsys, extra, mess
     assert message in err
     assert "Traceback" not in err
     assert "error:" in err.splitlines()[-1]
+
+
+@pytest.mark.parametrize(
+    "option", [["--scheduler", "tcp://127.0.0.1:8786"], ["--local-cluster", "2"]]
+)
+def test_dask_options_without_dask_give_one_line(tmp_path, capsys, monkeypatch, option):
+    monkeypatch.setitem(sys.modules, "distributed", None)  # as if not installed
+    assert main([*TINY, "--out", str(tmp_path), *option]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == (
+        f"sklearn-drsn: error: {option[0]} needs Dask, which is not installed: "
+        "pip install 'sklearn-drsn[dask]'"
+    )
 
 
 def test_wrong_keys_and_mismatched_lengths(tmp_path, capsys):
