@@ -8,7 +8,9 @@ CSV as they arrive, so an interrupted run keeps what it measured; the
 summary is printed as an RST table next to the published ResNet accuracies.
 
     python docs/real_data_experiment.py [--jobs 2] [--out docs/_static/real_data.csv]
-    python docs/real_data_experiment.py --summary-only   # table from the CSV
+    python docs/real_data_experiment.py --summary-only   # the table again, from the CSV
+
+The summary table goes to ``<out>_summary.csv`` (the docs include it).
 
 Takes about an hour on a 2-core CPU with the default settings.
 """
@@ -66,22 +68,29 @@ def jobs(clean_seeds: int, noisy_seeds: int, snrs: list[float]):
 
 
 def summary(path: Path) -> str:
+    """One row per data set and model: mean (std) accuracy in % and the number of seeds."""
     rows = list(csv.DictReader(path.open()))
-    conditions = ["clean", *sorted({r["snr_db"] for r in rows} - {"clean"}, key=float)[::-1]]
-    header = ["data set", "published ResNet"] + [
-        f"{m} {c if c == 'clean' else c + ' dB'}" for c in conditions for m in MODELS
+    noisy = sorted({r["snr_db"] for r in rows} - {"clean"}, key=float, reverse=True)
+    conditions = ["clean", *noisy]
+    header = [
+        "data set",
+        "model",
+        *(c if c == "clean" else f"{float(c):g} dB" for c in conditions),
     ]
-    lines = []
+    lines = [[*header, "published ResNet, clean"]]
     for dataset in DATASETS:
-        cells = [dataset, PUBLISHED_RESNET[dataset]]
-        for condition in conditions:
-            for model in MODELS:
+        for model in MODELS:
+            cells = [dataset, model]
+            for condition in conditions:
                 key = (dataset, model, condition)
                 acc = [float(r["accuracy"]) * 100 for r in rows
                        if (r["dataset"], r["model"], r["snr_db"]) == key]  # fmt: skip
-                cells.append(f"{np.mean(acc):.1f} ({np.std(acc):.1f}) n={len(acc)}" if acc else "")
-        lines.append(cells)
-    return "\n".join(",".join(f'"{c}"' for c in line) for line in [header, *lines])
+                cells.append(
+                    f"{np.mean(acc):.1f} ± {np.std(acc):.1f} (n={len(acc)})" if acc else ""
+                )
+            cells.append(PUBLISHED_RESNET[dataset] if model == "ResNet" else "")
+            lines.append(cells)
+    return "\n".join(",".join(f'"{c}"' for c in line) for line in lines)
 
 
 def main() -> None:
@@ -117,7 +126,11 @@ def main() -> None:
                 writer.writerow(row)
                 f.flush()
                 print(row, flush=True)
-    print(summary(args.out))
+    table = summary(args.out)
+    summary_path = args.out.with_name(args.out.stem + "_summary.csv")
+    summary_path.write_text(table + "\n")
+    print(table)
+    print(f"written: {args.out}, {summary_path}")
 
 
 if __name__ == "__main__":
