@@ -133,10 +133,7 @@ def bench_fit_predict(device, X, y, epochs, repeats, shrinkage) -> None:
         repeats,
         device,
     )
-    print(f"\n[{device}] fit, samples/s (N={n}, {epochs} epochs):")
-    for name, seconds in fit.items():
-        ratio = "" if name == "ours" else f"   ours is {seconds / fit['ours']:.2f}x"
-        print(f"  {name:<24}{work / seconds:>9,.0f}{ratio}")
+    report(f"\n[{device}] fit, samples/s (N={n}, {epochs} epochs):", fit, work)
     predict = interleaved(
         {
             "ours": lambda: ours.predict_proba(X2),
@@ -146,10 +143,15 @@ def bench_fit_predict(device, X, y, epochs, repeats, shrinkage) -> None:
         repeats,
         device,
     )
-    print(f"[{device}] predict_proba, samples/s:")
-    for name, seconds in predict.items():
-        ratio = "" if name == "ours" else f"   ours is {seconds / predict['ours']:.2f}x"
-        print(f"  {name:<24}{n / seconds:>9,.0f}{ratio}")
+    report(f"[{device}] predict_proba, samples/s:", predict, n)
+
+
+def report(title: str, seconds: dict[str, float], samples: int) -> None:
+    """Samples/s of every contender and how many times faster "ours" is."""
+    print(title)
+    for name, t in seconds.items():
+        ratio = "" if name == "ours" else f"   ours is {t / seconds['ours']:.2f}x"
+        print(f"  {name:<24}{samples / t:>9,.0f}{ratio}")
 
 
 def bench_shrinkage_overhead(device, repeats) -> None:

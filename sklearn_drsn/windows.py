@@ -93,15 +93,7 @@ def sliding_windows(
     >>> windows[:, 0], y
     (array([3., 6.]), array([1, 1]))
     """
-    for value, name in ((window, "window"), (step, "step")):
-        if value is None and name == "step":
-            continue
-        if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-            raise TypeError(f"{name} must be an integer, got {value!r}.")
-        if value <= 0:
-            raise ValueError(f"{name} must be positive, got {value}.")
-    if mixed not in MIXED_LABELS:
-        raise ValueError(f"mixed must be one of {MIXED_LABELS}, got {mixed!r}.")
+    check_window_args(window, step, mixed)
     window = int(window)
     step = window if step is None else int(step)
 
@@ -155,3 +147,16 @@ def sliding_windows(
         pure = np.count_nonzero(counts, axis=1) == 1
         return windows[pure], window_labels[pure]
     return windows, window_labels
+
+
+def check_window_args(window, step, mixed: str) -> None:
+    """Reject bad ``window``, ``step`` and ``mixed`` (the loaders call it before reading)."""
+    for value, name in ((window, "window"), (step, "step")):
+        if value is None and name == "step":
+            continue
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+            raise TypeError(f"{name} must be an integer, got {value!r}.")
+        if value <= 0:
+            raise ValueError(f"{name} must be positive, got {value}.")
+    if mixed not in MIXED_LABELS:
+        raise ValueError(f"mixed must be one of {MIXED_LABELS}, got {mixed!r}.")

@@ -2,26 +2,12 @@
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
 
-from ..windows import MIXED_LABELS, sliding_windows
-
-
-def check_window_args(window, step, mixed: str) -> None:
-    """Reject bad ``window``, ``step`` and ``mixed`` before any file is read."""
-    for value, name in ((window, "window"), (step, "step")):
-        if value is None and name == "step":
-            continue
-        if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-            raise TypeError(f"{name} must be an integer, got {value!r}.")
-        if value <= 0:
-            raise ValueError(f"{name} must be positive, got {value}.")
-    if mixed not in MIXED_LABELS:
-        raise ValueError(f"mixed must be one of {MIXED_LABELS}, got {mixed!r}.")
+from ..windows import sliding_windows
 
 
 def files_and_labels(files, labels, what: str) -> tuple[list, list | None]:

@@ -21,7 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ._common import check_window_args, existing_file, files_and_labels
+from ..windows import check_window_args
+from ._common import existing_file, files_and_labels
 from ._common import window as _window
 
 __all__ = ["CWRU_SENSORS", "load_cwru"]
