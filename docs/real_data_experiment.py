@@ -12,7 +12,7 @@ summary is printed as an RST table next to the published ResNet accuracies.
 
 The summary table goes to ``<out>_summary.csv`` (the docs include it).
 
-Takes about an hour on a 2-core CPU with the default settings.
+Takes about 70 minutes on a 2-core CPU with the default settings.
 """
 
 from __future__ import annotations
