@@ -10,6 +10,7 @@ import numpy as np
 import torch
 
 from . import __version__
+from .classifier import RECIPES
 
 FORMAT = "sklearn-drsn/DRSNClassifier"
 FORMAT_VERSION = 2
@@ -81,8 +82,7 @@ def load_classifier(cls, path):
 def _upgrade_from_v1(payload: dict) -> dict:
     """A version-1 payload in version-2 form: explicit hyper-parameters, identity scaling."""
     params = dict(payload["params"])
-    names = ("widths", "kernel_size", "max_epochs", "batch_size", "lr", "lr_schedule", "optimizer")
-    config = {name: params[name] for name in names}
+    config = {name: params[name] for name in RECIPES["paper"]}
     params.update(recipe="paper", standardize=False)
     channels = payload["input_shape"][0]
     state = dict(payload["state_dict"])

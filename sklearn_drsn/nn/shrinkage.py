@@ -258,15 +258,15 @@ class _FusedShrinkage(torch.autograd.Function):
     The sub-network's small graph (from a detached copy of ``mean|x|`` and
     its parameters) is kept from the forward and differentiated in the
     backward, so its BatchNorm statistics update once, as without fusion.
-    Outside training (or without autograd) the plain composition runs, which
-    is what forward hooks on the sub-network and exporters see.
     The parameters are inputs of the node, so ``torch.autograd.grad`` and
-    hooks see their gradients as usual.
+    hooks see their gradients as usual. Outside training (or without
+    autograd) the plain composition runs, which is what forward hooks on the
+    sub-network and exporters see.
     """
 
     @staticmethod
     def forward(ctx, x: Tensor, threshold: _ThresholdNet, *params: Tensor) -> Tensor:
-        mean_abs = x.detach().abs().flatten(2).mean(dim=2).requires_grad_()
+        mean_abs = _mean_abs(x.detach()).requires_grad_()
         with torch.enable_grad():
             tau = threshold.tau_from_mean_abs(mean_abs)
         bound = _expand(tau.detach(), x)
