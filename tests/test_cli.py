@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from sklearn_drsn.cli import PRESETS, main
+from sklearn_drsn.experiment import FoldResult
 
 TINY = ["--preset", "quick", "--no-progress", "--epochs", "1", "--n-per-class", "4"]
 
@@ -67,6 +68,7 @@ def test_cli_reads_the_users_npz(tmp_path):
         (["--noise", "brown"], "unknown noise kind"),
         (["--snrs", "loud"], "not an SNR"),
         (["--folds", "1"], "at least 2"),
+        (["--batch-size", "0"], "at least 1"),
         (["--local-cluster", "1"], "at least 2"),
         (["--jobs", "2", "--scheduler", "tcp://127.0.0.1:8786"], "not allowed with"),
     ],
@@ -102,9 +104,25 @@ def test_wrong_keys_and_mismatched_lengths(tmp_path, capsys):
     assert "4 samples but y has 3" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("extra", "expected"), [([], PRESETS["quick"]["batch_size"]), (["--batch-size", "7"], 7)]
+)
+def test_batch_size_option_reaches_the_comparison(tmp_path, monkeypatch, extra, expected):
+    seen = {}
+
+    def fake_run_comparison(X, y, models, **kwargs):
+        seen.update(kwargs)
+        return [FoldResult("gaussian", 0.0, "knn", 0, 0.5, 0.1)]
+
+    monkeypatch.setattr("sklearn_drsn.cli.run_comparison", fake_run_comparison)
+    assert main([*TINY, "--out", str(tmp_path), *extra]) == 0
+    assert seen["batch_size"] == expected
+
+
 def test_paper_preset_is_the_papers_protocol():
     paper = PRESETS["paper"]
     assert (paper["folds"], paper["epochs"], paper["n_per_class"]) == (10, 100, 3600)
+    assert paper["batch_size"] == 128
     assert paper["snrs"] == list(range(-5, 6))
     assert set(paper["noise"]) == {"gaussian", "laplacian", "pink"}
     assert not any(math.isinf(s) for s in paper["snrs"])
