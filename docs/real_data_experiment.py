@@ -9,6 +9,9 @@ summary is printed as an RST table next to the published ResNet accuracies.
 
     python docs/real_data_experiment.py [--jobs 2] [--out docs/_static/real_data.csv]
     python docs/real_data_experiment.py --summary-only   # the table again, from the CSV
+    # more seeds for some cells, keeping what is there:
+    python docs/real_data_experiment.py --resume --datasets GunPoint --models DRSN-CW \
+        --clean-seeds 10 --noisy-seeds 0
 
 The summary table goes to ``<out>_summary.csv`` (the docs include it).
 
@@ -57,13 +60,13 @@ def run_one(dataset: str, model: str, snr_db: float | None, seed: int) -> dict:
                 seconds=round(time.perf_counter() - start, 1), recipe=clf.recipe_)  # fmt: skip
 
 
-def jobs(clean_seeds: int, noisy_seeds: int, snrs: list[float]):
+def jobs(clean_seeds: int, noisy_seeds: int, snrs: list[float], datasets=DATASETS, models=MODELS):
     """Seed by seed over every condition, so that a run stopped early is balanced."""
     for seed in range(max(clean_seeds, noisy_seeds)):
         conditions = ([None] if seed < clean_seeds else []) + (snrs if seed < noisy_seeds else [])
         for snr in conditions:
-            for dataset in DATASETS:
-                for model in MODELS:
+            for dataset in datasets:
+                for model in models:
                     yield dataset, model, snr, seed
 
 
@@ -99,6 +102,8 @@ def main() -> None:
     p.add_argument("--clean-seeds", type=int, default=3)
     p.add_argument("--noisy-seeds", type=int, default=2)
     p.add_argument("--snrs", default="-5,0", help="comma-separated SNRs in dB")
+    p.add_argument("--datasets", default=",".join(DATASETS), help="comma-separated subset")
+    p.add_argument("--models", default=",".join(MODELS), help="comma-separated subset")
     p.add_argument("--out", type=Path, default=Path("docs/_static/real_data.csv"))
     p.add_argument("--summary-only", action="store_true")
     p.add_argument("--resume", action="store_true", help="skip the runs already in --out")
@@ -111,7 +116,8 @@ def main() -> None:
             done = {(r["dataset"], r["model"], r["snr_db"], r["seed"])
                     for r in csv.DictReader(args.out.open())}  # fmt: skip
         todo = [
-            job for job in jobs(args.clean_seeds, args.noisy_seeds, snrs)
+            job for job in jobs(args.clean_seeds, args.noisy_seeds, snrs,
+                                args.datasets.split(","), args.models.split(","))
             if (job[0], job[1], "clean" if job[2] is None else str(job[2]), str(job[3]))
             not in done
         ]  # fmt: skip
