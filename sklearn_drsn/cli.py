@@ -118,7 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--epochs", type=_int_at_least(1), help="training epochs of the deep models")
     p.add_argument(
         "--batch-size",
-        type=_int_at_least(1),
+        type=_int_at_least(2),  # training BatchNorm needs two signals a batch
         help="mini-batch size of the deep models (paper: 128)",
     )
     p.add_argument("--n-per-class", type=_int_at_least(2), help="simulator: signals per class")

@@ -164,7 +164,7 @@ def run_comparison(
     batch_size : int, optional
         Mini-batch size of the deep models; None keeps the paper's 128. On
         small data sets, fewer signals per batch give more optimiser steps
-        per epoch (the paper's 25,920 training signals give 200 a epoch).
+        per epoch (the paper's 25,920 training signals give 200 an epoch).
     device : str, default="auto"
         Device of the deep models.
     fs : float, optional

@@ -68,7 +68,7 @@ def test_cli_reads_the_users_npz(tmp_path):
         (["--noise", "brown"], "unknown noise kind"),
         (["--snrs", "loud"], "not an SNR"),
         (["--folds", "1"], "at least 2"),
-        (["--batch-size", "0"], "at least 1"),
+        (["--batch-size", "1"], "at least 2"),
         (["--local-cluster", "1"], "at least 2"),
         (["--jobs", "2", "--scheduler", "tcp://127.0.0.1:8786"], "not allowed with"),
     ],
