@@ -24,6 +24,7 @@ def test_nn_imports_neither_sklearn_nor_skorch():
         "sklearn_drsn.noise",
         "sklearn_drsn.datasets",
         "sklearn_drsn.features",
+        "sklearn_drsn.preprocessing",
         "sklearn_drsn.io",
         "sklearn_drsn.windows",
         "sklearn_drsn.loaders",
