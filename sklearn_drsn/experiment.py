@@ -32,6 +32,7 @@ from sklearn.svm import SVC
 from .classifier import DRSNClassifier
 from .features import make_vibration_features
 from .noise import NOISE_KINDS, add_noise
+from .preprocessing import SignalStandardizer
 
 __all__ = [
     "CLASSIC_MODELS",
@@ -139,6 +140,7 @@ def run_comparison(
     batch_size: int | None = None,
     device: str = "auto",
     fs: float | None = None,
+    standardize_signals: bool = True,
     random_state: int = 0,
     n_jobs: int | None = 1,
     on_result: Callable[[FoldResult, int], None] | None = None,
@@ -169,6 +171,15 @@ def run_comparison(
         Device of the deep models.
     fs : float, optional
         Sampling rate, used only to name the classic features.
+    standardize_signals : bool, default=True
+        After the noise, give every signal (each channel) zero mean and unit
+        standard deviation with
+        :class:`~sklearn_drsn.preprocessing.SignalStandardizer`, for every
+        model. This removes the gain of the measurement chain, which says
+        nothing about the machine's health. It looks at one signal at a time,
+        so doing it once before the split is the same as a first pipeline
+        step in every model, and leaks nothing between folds. False feeds the
+        noisy signals as they are (the paper's raw amplitudes).
     random_state : int, default=0
         Seeds the noise, the folds and every model.
     n_jobs : int or None, default=1
@@ -225,6 +236,8 @@ def run_comparison(
     driver = _process_id()
     for kind, snr in conditions:
         X_noisy = _noisy(X, kind, snr, random_state)  # one noisy copy in memory at a time
+        if standardize_signals:
+            X_noisy = SignalStandardizer().fit_transform(X_noisy)
         batch = [t for t in tasks if t[:2] == (kind, snr)]
         jobs = (
             delayed(_fit_and_score)(prototypes[name], X_noisy, y, *folds[k], driver=driver)

@@ -119,6 +119,23 @@ def test_batch_size_option_reaches_the_comparison(tmp_path, monkeypatch, extra, 
     assert seen["batch_size"] == expected
 
 
+@pytest.mark.parametrize(("extra", "expected"), [([], True), (["--raw-amplitudes"], False)])
+def test_raw_amplitudes_option_turns_off_the_signal_standardisation(
+    tmp_path, monkeypatch, capsys, extra, expected
+):
+    seen = {}
+
+    def fake_run_comparison(X, y, models, **kwargs):
+        seen.update(kwargs)
+        return [FoldResult("gaussian", 0.0, "knn", 0, 0.5, 0.1)]
+
+    monkeypatch.setattr("sklearn_drsn.cli.run_comparison", fake_run_comparison)
+    assert main([*TINY, "--out", str(tmp_path), *extra]) == 0
+    assert seen["standardize_signals"] is expected
+    said = "raw amplitudes" if extra else "each signal standardised"
+    assert said in capsys.readouterr().out
+
+
 def test_paper_preset_is_the_papers_protocol():
     paper = PRESETS["paper"]
     assert (paper["folds"], paper["epochs"], paper["n_per_class"]) == (10, 100, 3600)

@@ -42,6 +42,22 @@ def test_results_are_reproducible_and_parallel_equals_serial(small_drivetrain):
     ]
 
 
+def test_standardised_signals_make_the_sensor_gain_irrelevant(small_drivetrain):
+    X, y = small_drivetrain
+    # Powers of two: scaling is exact in floating point, so is the comparison.
+    gains = 2.0 ** np.random.default_rng(0).integers(-4, 5, size=(len(X), 1))
+    gains = gains.astype(X.dtype)
+
+    def accuracies(X, standardize):
+        rows = run_comparison(X, y, ["knn", "svc"], snrs_db=[0.0], n_splits=2,
+                              standardize_signals=standardize)  # fmt: skip
+        return [r.accuracy for r in rows]
+
+    assert accuracies(X * gains, True) == accuracies(X, True)
+    # Without it the gain is one more thing for the features to see.
+    assert accuracies(X * gains, False) != accuracies(X, False)
+
+
 def test_summary_and_table_agree_with_the_folds():
     from sklearn_drsn.experiment import FoldResult
 
