@@ -49,7 +49,8 @@ def load_classifier(cls, path):
     payload = _read(path)
     if payload["format_version"] == 1:
         payload = _upgrade_from_v1(payload)
-    estimator = cls(**payload["params"])
+    # Files from before threshold_batch_norm existed were all trained with it.
+    estimator = cls(**{"threshold_batch_norm": True, **payload["params"]})
     config = {**payload["config"], "widths": tuple(payload["config"]["widths"])}
     device = payload["device"]
     if device.startswith("cuda") and not torch.cuda.is_available():

@@ -67,6 +67,11 @@ class DRSNClassifier(ClassifierMixin, BaseEstimator):
     shortcut : bool, default=True
         False removes the identity shortcuts; with ``shrinkage=None`` this is
         the paper's ConvNet baseline.
+    threshold_batch_norm : bool, default=True
+        BatchNorm between the two FC layers of every threshold sub-network,
+        as in the paper. False drops it, which kept DRSN-CW training from
+        failing on signals standardised one by one (see
+        :ref:`main_job_results`). Ignored when ``shrinkage=None``.
     widths : tuple of int or None, default=None
         Channels of each stage (non-decreasing). None: from the recipe,
         (4, 8, 16) for "paper", (32, 64, 128) for "small".
@@ -179,6 +184,7 @@ class DRSNClassifier(ClassifierMixin, BaseEstimator):
     _parameter_constraints: ClassVar[dict] = {
         "shrinkage": [StrOptions({"cw", "cs"}), None],
         "shortcut": ["boolean"],
+        "threshold_batch_norm": ["boolean"],
         "widths": ["array-like", None],
         "blocks_per_stage": [Interval(numbers.Integral, 1, None, closed="left")],
         "kernel_size": [Interval(numbers.Integral, 1, None, closed="left"), None],
@@ -203,6 +209,7 @@ class DRSNClassifier(ClassifierMixin, BaseEstimator):
         self,
         shrinkage: str | None = "cw",
         shortcut: bool = True,
+        threshold_batch_norm: bool = True,
         widths: Sequence[int] | None = None,
         blocks_per_stage: int = 4,
         kernel_size: int | None = None,
@@ -224,6 +231,7 @@ class DRSNClassifier(ClassifierMixin, BaseEstimator):
     ) -> None:
         self.shrinkage = shrinkage
         self.shortcut = shortcut
+        self.threshold_batch_norm = threshold_batch_norm
         self.widths = widths
         self.blocks_per_stage = blocks_per_stage
         self.kernel_size = kernel_size
@@ -367,6 +375,7 @@ or (n_samples, channels, height, width)
             module__kernel_size=config["kernel_size"],
             module__shrinkage=self.shrinkage,
             module__shortcut=self.shortcut,
+            module__threshold_batch_norm=self.threshold_batch_norm,
             module__ndim=ndim,
             criterion=torch.nn.CrossEntropyLoss,
             optimizer=OPTIMIZERS[config["optimizer"]],

@@ -82,6 +82,7 @@ def make_model(
     device: str = "auto",
     random_state: int = 0,
     fs: float | None = None,
+    threshold_batch_norm: bool = True,
 ):
     """A fresh, unfitted model by name (see ``DEEP_MODELS`` and ``CLASSIC_MODELS``).
 
@@ -89,7 +90,8 @@ def make_model(
     a scaler and the classifier; deep models are :class:`~sklearn_drsn.DRSNClassifier`
     configurations with the paper's recipe (``recipe="paper"``, whatever the
     size of the data: this is the paper's protocol) and ``max_epochs`` epochs;
-    ``batch_size`` None keeps the paper's 128.
+    ``batch_size`` None keeps the paper's 128. ``threshold_batch_norm`` goes to
+    the DRSNs (the ResNet and ConvNet have no threshold sub-networks).
 
     Examples
     --------
@@ -99,8 +101,11 @@ def make_model(
     ['featureunion', 'standardscaler', 'svc']
     """
     if name in DEEP_MODELS:
+        settings = DEEP_MODELS[name]
+        if settings["shrinkage"] is not None:
+            settings = {**settings, "threshold_batch_norm": threshold_batch_norm}
         return DRSNClassifier(
-            **DEEP_MODELS[name],
+            **settings,
             recipe="paper",
             max_epochs=max_epochs,
             batch_size=batch_size,
@@ -141,6 +146,7 @@ def run_comparison(
     device: str = "auto",
     fs: float | None = None,
     standardize_signals: bool = True,
+    threshold_batch_norm: bool = True,
     random_state: int = 0,
     n_jobs: int | None = 1,
     on_result: Callable[[FoldResult, int], None] | None = None,
@@ -180,6 +186,9 @@ def run_comparison(
         so doing it once before the split is the same as a first pipeline
         step in every model, and leaks nothing between folds. False feeds the
         noisy signals as they are (the paper's raw amplitudes).
+    threshold_batch_norm : bool, default=True
+        The BatchNorm in the DRSNs' threshold sub-networks (the paper's);
+        False drops it (see :class:`~sklearn_drsn.DRSNClassifier`).
     random_state : int, default=0
         Seeds the noise, the folds and every model.
     n_jobs : int or None, default=1
@@ -219,6 +228,7 @@ def run_comparison(
             device=device,
             random_state=random_state,
             fs=fs,
+            threshold_batch_norm=threshold_batch_norm,
         )
         for name in models
     }

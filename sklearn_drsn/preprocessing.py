@@ -47,7 +47,7 @@ class SignalStandardizer(TransformerMixin, BaseEstimator):
     n_features_in_ : int
         ``X.shape[1]`` seen in :meth:`fit`: the length for 2-D input, the
         number of channels for 3-D input.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of the columns, when ``X`` was a DataFrame with string column names.
 
     See Also

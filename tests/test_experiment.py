@@ -74,6 +74,15 @@ def test_deep_models_take_the_batch_size_and_default_to_the_papers():
     assert not any(key.endswith("batch_size") for key in classic)
 
 
+@pytest.mark.parametrize("value", [True, False])
+def test_drsns_take_the_threshold_batch_norm_setting(value):
+    for name in ("drsn-cw", "drsn-cs"):
+        assert make_model(name, threshold_batch_norm=value).threshold_batch_norm is value
+    # The baselines have no threshold sub-network: nothing to set.
+    for name in ("resnet", "convnet"):
+        assert make_model(name, threshold_batch_norm=value).threshold_batch_norm is True
+
+
 def test_unknown_model_lists_the_known_ones():
     with pytest.raises(ValueError, match=r"drsn-cw.*random-forest"):
         make_model("xgboost")

@@ -26,6 +26,25 @@ def test_parameter_counts_match_the_papers_configuration(shrinkage, shortcut, ex
     assert n_trainable(DRSN(n_classes=8, shrinkage=shrinkage, shortcut=shortcut)) == expected
 
 
+@pytest.mark.parametrize(("shrinkage", "out"), [("cw", "channels"), ("cs", 1)])
+def test_threshold_nets_without_batch_norm(shrinkage, out):
+    net = DRSN(shrinkage=shrinkage, threshold_batch_norm=False)
+    thresholds = [m.threshold for m in net.modules() if hasattr(m, "threshold")]
+    assert len(thresholds) == 12
+    assert not any(isinstance(m, nn.BatchNorm1d) for t in thresholds for m in t.modules())
+    # Exactly the BatchNorm's weight and bias (2 per channel) are gone from each unit.
+    channels = [t.channels for t in thresholds]
+    assert n_trainable(DRSN(shrinkage=shrinkage)) - n_trainable(net) == 2 * sum(channels)
+    x = torch.randn(3, 16, 40)
+    for train in (True, False):
+        unit = ResidualShrinkageUnit(16, 16, shrinkage=shrinkage, threshold_batch_norm=False)
+        tau = unit.train(train).shrinkage.threshold(x)
+        assert tau.shape == (3, 16 if out == "channels" else 1, 1)
+        mean_abs = x.abs().mean(dim=2, keepdim=True)
+        bound = mean_abs if out == "channels" else mean_abs.mean(dim=1, keepdim=True)
+        assert bool(((tau > 0) & (tau < bound)).all())
+
+
 def test_paper_configuration_has_table_ii_layout():
     net = DRSN()
     x = torch.randn(2, 1, 2048)

@@ -117,6 +117,24 @@ def test_reads_version_1_files(tmp_path):
     assert restored.config_ == clf.config_
 
 
+def test_threshold_batch_norm_is_saved_and_older_files_default_to_it(tmp_path):
+    X, y = make_signals()
+    clf = DRSNClassifier(**FAST, threshold_batch_norm=False).fit(X, y)
+    clf.save(tmp_path / "m.pt")
+    restored = DRSNClassifier.load(tmp_path / "m.pt")
+    assert restored.threshold_batch_norm is False
+    np.testing.assert_array_equal(restored.predict_proba(X), clf.predict_proba(X))
+    # Files written before the parameter existed were all trained with the BatchNorm.
+    with_bn = DRSNClassifier(**FAST).fit(X, y)
+    with_bn.save(tmp_path / "old.pt")
+    payload = torch.load(tmp_path / "old.pt", weights_only=True)
+    del payload["params"]["threshold_batch_norm"]
+    torch.save(payload, tmp_path / "old.pt")
+    restored = DRSNClassifier.load(tmp_path / "old.pt")
+    assert restored.threshold_batch_norm is True
+    np.testing.assert_array_equal(restored.predict_proba(X), with_bn.predict_proba(X))
+
+
 def test_missing_file(tmp_path):
     with pytest.raises(ValueError, match="no such file"):
         DRSNClassifier.load(tmp_path / "nope.pt")

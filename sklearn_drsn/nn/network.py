@@ -94,6 +94,9 @@ class DRSN(nn.Module):
         False removes the identity shortcuts (the ConvNet baseline).
     ndim : {1, 2}, default=1
         1 for signals ``(N, C, L)``, 2 for images ``(N, C, H, W)``.
+    threshold_batch_norm : bool, default=True
+        BatchNorm inside every threshold sub-network (the paper's Fig. 4);
+        False drops it (FC -> ReLU -> FC -> sigmoid).
 
     Notes
     -----
@@ -126,6 +129,7 @@ class DRSN(nn.Module):
         shrinkage: str | None = "cw",
         shortcut: bool = True,
         ndim: int = 1,
+        threshold_batch_norm: bool = True,
     ) -> None:
         super().__init__()
         widths = tuple(int(w) for w in widths)
@@ -142,8 +146,9 @@ class DRSN(nn.Module):
         self.standardize = Standardize(in_channels)
         self.stem = conv(in_channels, widths[0], kernel_size, stride=2, padding=kernel_size // 2)
         unit_kwargs = dict(
-            kernel_size=kernel_size, shrinkage=shrinkage, shortcut=shortcut, ndim=ndim
-        )
+            kernel_size=kernel_size, shrinkage=shrinkage, shortcut=shortcut, ndim=ndim,
+            threshold_batch_norm=threshold_batch_norm,
+        )  # fmt: skip
         self.stages = nn.Sequential(
             *(
                 _make_stage(c_in, c_out, blocks_per_stage, **unit_kwargs)

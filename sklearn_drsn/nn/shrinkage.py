@@ -111,13 +111,18 @@ class _ThresholdNet(nn.Module):
 
     The first FC keeps the width ``C`` (the paper and the author's 1-D code);
     the author's CIFAR demo used ``C // 4``, which the paper does not.
+    ``batch_norm=False`` replaces the BatchNorm with the identity (FC -> ReLU
+    -> FC): when the pooled ``|x|`` barely varies between the signals of a
+    batch (signals standardised one by one), the BatchNorm scales that small
+    variation up to unit variance, which made DRSN-CW training fail on some
+    data (docs: the main job's results).
     """
 
-    def __init__(self, channels: int, out_features: int) -> None:
+    def __init__(self, channels: int, out_features: int, batch_norm: bool = True) -> None:
         super().__init__()
         self.channels = channels
         self.fc1 = nn.Linear(channels, channels)
-        self.bn = nn.BatchNorm1d(channels)
+        self.bn = nn.BatchNorm1d(channels) if batch_norm else nn.Identity()
         self.relu = nn.ReLU(inplace=True)
         self.fc2 = nn.Linear(channels, out_features)
 
@@ -146,6 +151,8 @@ class ChannelSharedThreshold(_ThresholdNet):
     ----------
     channels : int
         Number of channels ``C`` of the feature map.
+    batch_norm : bool, default=True
+        The BatchNorm between the two FC layers (the paper's); False drops it.
 
     Examples
     --------
@@ -155,8 +162,8 @@ class ChannelSharedThreshold(_ThresholdNet):
     (2, 1, 1)
     """
 
-    def __init__(self, channels: int) -> None:
-        super().__init__(channels, 1)
+    def __init__(self, channels: int, batch_norm: bool = True) -> None:
+        super().__init__(channels, 1, batch_norm)
 
     def tau_from_mean_abs(self, mean_abs: Tensor) -> Tensor:
         """Thresholds ``(N, 1)`` from the pooled ``|x|`` of shape ``(N, C)``."""
@@ -171,6 +178,8 @@ class ChannelwiseThreshold(_ThresholdNet):
     ----------
     channels : int
         Number of channels ``C`` of the feature map.
+    batch_norm : bool, default=True
+        The BatchNorm between the two FC layers (the paper's); False drops it.
 
     Examples
     --------
@@ -180,8 +189,8 @@ class ChannelwiseThreshold(_ThresholdNet):
     (2, 4, 1)
     """
 
-    def __init__(self, channels: int) -> None:
-        super().__init__(channels, channels)
+    def __init__(self, channels: int, batch_norm: bool = True) -> None:
+        super().__init__(channels, channels, batch_norm)
 
     def tau_from_mean_abs(self, mean_abs: Tensor) -> Tensor:
         """Thresholds ``(N, C)`` from the pooled ``|x|`` of shape ``(N, C)``."""
@@ -194,7 +203,7 @@ THRESHOLDS: dict[str, type[_ThresholdNet]] = {
 }
 
 
-def make_threshold(kind: str, channels: int) -> _ThresholdNet:
+def make_threshold(kind: str, channels: int, batch_norm: bool = True) -> _ThresholdNet:
     """Build a threshold sub-network by name (``"cs"`` or ``"cw"``).
 
     Examples
@@ -203,7 +212,7 @@ def make_threshold(kind: str, channels: int) -> _ThresholdNet:
     'ChannelwiseThreshold'
     """
     try:
-        return THRESHOLDS[kind](channels)
+        return THRESHOLDS[kind](channels, batch_norm)
     except KeyError:
         raise ValueError(
             f"unknown shrinkage {kind!r}; use one of {sorted(THRESHOLDS)} or None"
@@ -219,6 +228,8 @@ class Shrinkage(nn.Module):
         Channel-shared or channel-wise thresholds.
     channels : int
         Number of channels of the feature map.
+    batch_norm : bool, default=True
+        BatchNorm inside the threshold sub-network (the paper's); False drops it.
 
     Examples
     --------
@@ -230,10 +241,10 @@ class Shrinkage(nn.Module):
     True
     """
 
-    def __init__(self, kind: str, channels: int) -> None:
+    def __init__(self, kind: str, channels: int, batch_norm: bool = True) -> None:
         super().__init__()
         self.kind = kind
-        self.threshold = make_threshold(kind, channels)
+        self.threshold = make_threshold(kind, channels, batch_norm)
 
     def forward(self, x: Tensor) -> Tensor:
         """Soft-threshold ``x`` with the thresholds its own sub-network predicts for it."""

@@ -103,6 +103,8 @@ class ResidualShrinkageUnit(nn.Module):
         False drops the identity path (the ConvNet baseline's CBU).
     ndim : {1, 2}, default=1
         1 for signals ``(N, C, L)``, 2 for images ``(N, C, H, W)``.
+    threshold_batch_norm : bool, default=True
+        BatchNorm inside the threshold sub-network (the paper's); False drops it.
 
     Examples
     --------
@@ -121,6 +123,7 @@ class ResidualShrinkageUnit(nn.Module):
         shrinkage: str | None = "cw",
         shortcut: bool = True,
         ndim: int = 1,
+        threshold_batch_norm: bool = True,
     ) -> None:
         super().__init__()
         if kernel_size < 1 or kernel_size % 2 == 0:
@@ -132,7 +135,11 @@ class ResidualShrinkageUnit(nn.Module):
         self.bn2 = norm(out_channels)
         self.conv2 = conv(out_channels, out_channels, kernel_size, padding=pad)
         self.relu = nn.ReLU(inplace=True)
-        self.shrinkage = Shrinkage(shrinkage, out_channels) if shrinkage is not None else None
+        self.shrinkage = (
+            Shrinkage(shrinkage, out_channels, threshold_batch_norm)
+            if shrinkage is not None
+            else None
+        )
         self.shortcut = DecimatingShortcut(in_channels, out_channels, stride) if shortcut else None
 
     def forward(self, x: Tensor) -> Tensor:
