@@ -136,6 +136,28 @@ def test_raw_amplitudes_option_turns_off_the_signal_standardisation(
     assert said in capsys.readouterr().out
 
 
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        ([], PRESETS["quick"]["threshold_batch_norm"]),
+        (["--threshold-batch-norm"], True),
+        (["--no-threshold-batch-norm"], False),
+    ],
+)
+def test_threshold_batch_norm_option_reaches_the_comparison(
+    tmp_path, monkeypatch, extra, expected
+):
+    seen = {}
+
+    def fake_run_comparison(X, y, models, **kwargs):
+        seen.update(kwargs)
+        return [FoldResult("gaussian", 0.0, "knn", 0, 0.5, 0.1)]
+
+    monkeypatch.setattr("sklearn_drsn.cli.run_comparison", fake_run_comparison)
+    assert main([*TINY, "--out", str(tmp_path), *extra]) == 0
+    assert seen["threshold_batch_norm"] is expected
+
+
 def test_paper_preset_is_the_papers_protocol():
     paper = PRESETS["paper"]
     assert (paper["folds"], paper["epochs"], paper["n_per_class"]) == (10, 100, 3600)
