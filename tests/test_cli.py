@@ -104,10 +104,9 @@ def test_wrong_keys_and_mismatched_lengths(tmp_path, capsys):
     assert "4 samples but y has 3" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize(
-    ("extra", "expected"), [([], PRESETS["quick"]["batch_size"]), (["--batch-size", "7"], 7)]
-)
-def test_batch_size_option_reaches_the_comparison(tmp_path, monkeypatch, extra, expected):
+@pytest.fixture
+def comparison_kwargs(monkeypatch):
+    """The keyword arguments the CLI passes to run_comparison (which is not run)."""
     seen = {}
 
     def fake_run_comparison(X, y, models, **kwargs):
@@ -115,23 +114,23 @@ def test_batch_size_option_reaches_the_comparison(tmp_path, monkeypatch, extra, 
         return [FoldResult("gaussian", 0.0, "knn", 0, 0.5, 0.1)]
 
     monkeypatch.setattr("sklearn_drsn.cli.run_comparison", fake_run_comparison)
+    return seen
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"), [([], PRESETS["quick"]["batch_size"]), (["--batch-size", "7"], 7)]
+)
+def test_batch_size_option_reaches_the_comparison(tmp_path, comparison_kwargs, extra, expected):
     assert main([*TINY, "--out", str(tmp_path), *extra]) == 0
-    assert seen["batch_size"] == expected
+    assert comparison_kwargs["batch_size"] == expected
 
 
 @pytest.mark.parametrize(("extra", "expected"), [([], True), (["--raw-amplitudes"], False)])
 def test_raw_amplitudes_option_turns_off_the_signal_standardisation(
-    tmp_path, monkeypatch, capsys, extra, expected
+    tmp_path, comparison_kwargs, capsys, extra, expected
 ):
-    seen = {}
-
-    def fake_run_comparison(X, y, models, **kwargs):
-        seen.update(kwargs)
-        return [FoldResult("gaussian", 0.0, "knn", 0, 0.5, 0.1)]
-
-    monkeypatch.setattr("sklearn_drsn.cli.run_comparison", fake_run_comparison)
     assert main([*TINY, "--out", str(tmp_path), *extra]) == 0
-    assert seen["standardize_signals"] is expected
+    assert comparison_kwargs["standardize_signals"] is expected
     said = "raw amplitudes" if extra else "each signal standardised"
     assert said in capsys.readouterr().out
 
@@ -145,17 +144,10 @@ def test_raw_amplitudes_option_turns_off_the_signal_standardisation(
     ],
 )
 def test_threshold_batch_norm_option_reaches_the_comparison(
-    tmp_path, monkeypatch, extra, expected
+    tmp_path, comparison_kwargs, extra, expected
 ):
-    seen = {}
-
-    def fake_run_comparison(X, y, models, **kwargs):
-        seen.update(kwargs)
-        return [FoldResult("gaussian", 0.0, "knn", 0, 0.5, 0.1)]
-
-    monkeypatch.setattr("sklearn_drsn.cli.run_comparison", fake_run_comparison)
     assert main([*TINY, "--out", str(tmp_path), *extra]) == 0
-    assert seen["threshold_batch_norm"] is expected
+    assert comparison_kwargs["threshold_batch_norm"] is expected
 
 
 def test_paper_preset_is_the_papers_protocol():
