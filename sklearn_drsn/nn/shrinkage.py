@@ -112,7 +112,7 @@ class _ThresholdNet(nn.Module):
     The first FC keeps the width ``C`` (the paper and the author's 1-D code);
     the author's CIFAR demo used ``C // 4``, which the paper does not.
     ``batch_norm=False`` replaces the BatchNorm with the identity (FC -> ReLU
-    -> FC): when the pooled ``|x|`` barely varies between the signals of a
+    -> FC): when the pooled ``|x|`` varies little between the signals of a
     batch (signals standardised one by one), the BatchNorm scales that small
     variation up to unit variance, which made DRSN-CW training fail on some
     data (docs: the main job's results).
