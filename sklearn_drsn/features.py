@@ -32,6 +32,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.pipeline import FeatureUnion
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ._validation import check_signal_ndim
 from .windows import sliding_windows
 
 __all__ = [
@@ -100,11 +101,7 @@ class _SignalFeatureTransformer(TransformerMixin, BaseEstimator):
 
     def _validate_X(self, X, reset: bool) -> np.ndarray:
         X = validate_data(self, X, reset=reset, dtype=np.float64, allow_nd=True)
-        if X.ndim > 3:
-            raise ValueError(
-                "X must be 2-D (n_samples, length) or 3-D (n_samples, channels, length); "
-                f"got {X.ndim}-D with shape {X.shape}."
-            )
+        check_signal_ndim(X)
         if X.ndim == 3 and min(X.shape[1:]) == 0:
             raise ValueError(f"X has no channels or zero-length signals (shape {X.shape}).")
         if reset:

@@ -18,9 +18,13 @@ mean.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import validate_data
+
+from ._validation import check_signal_ndim
 
 __all__ = ["SignalStandardizer"]
 
@@ -68,6 +72,8 @@ class SignalStandardizer(TransformerMixin, BaseEstimator):
     >>> np.allclose(SignalStandardizer().fit_transform(3 * X + 7), Z)  # gain and offset gone
     True
     """
+
+    _parameter_constraints: ClassVar[dict] = {"with_mean": ["boolean"], "with_std": ["boolean"]}
 
     def __init__(self, with_mean: bool = True, with_std: bool = True) -> None:
         self.with_mean = with_mean
@@ -117,15 +123,10 @@ class SignalStandardizer(TransformerMixin, BaseEstimator):
         return out
 
     def _validate_X(self, X, reset: bool) -> np.ndarray:
-        for name in ("with_mean", "with_std"):
-            if not isinstance(getattr(self, name), (bool, np.bool_)):
-                raise ValueError(f"{name} must be True or False, got {getattr(self, name)!r}.")
+        # Stateless, so transform may come without fit: check the parameters here.
+        self._validate_params()
         X = validate_data(self, X, reset=reset, dtype=[np.float64, np.float32], allow_nd=True)
-        if X.ndim > 3:
-            raise ValueError(
-                "X must be 2-D (n_samples, length) or 3-D (n_samples, channels, length); "
-                f"got {X.ndim}-D with shape {X.shape}."
-            )
+        check_signal_ndim(X)
         return X
 
     def __sklearn_tags__(self):

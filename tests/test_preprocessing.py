@@ -93,8 +93,10 @@ def test_callers_array_is_not_modified():
 def test_bad_input_is_explained():
     with pytest.raises(ValueError, match=r"2-D .* or 3-D"):
         SignalStandardizer().fit(np.zeros((2, 2, 2, 2)))
-    with pytest.raises(ValueError, match="with_mean must be True or False"):
+    with pytest.raises(ValueError, match=r"'with_mean' parameter .* must be .*bool"):
         SignalStandardizer(with_mean="yes").fit(np.zeros((2, 4)))
+    with pytest.raises(ValueError, match="'with_std' parameter"):  # stateless: no fit needed
+        SignalStandardizer(with_std=None).transform(np.zeros((2, 4)))
     fitted = SignalStandardizer().fit(np.zeros((2, 3, 8)))
     with pytest.raises(ValueError, match="features"):
         fitted.transform(np.zeros((2, 4, 8)))  # 4 channels, fitted on 3
