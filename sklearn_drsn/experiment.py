@@ -190,7 +190,10 @@ def run_comparison(
         The BatchNorm in the DRSNs' threshold sub-networks (the paper's);
         False drops it (see :class:`~sklearn_drsn.DRSNClassifier`).
     random_state : int, default=0
-        Seeds the noise, the folds and every model.
+        Seeds the noise and the folds, and through them every model: on fold
+        ``k`` all models get the same seed, derived from ``(random_state, k)``,
+        and it differs from fold to fold, so that the spread over the folds
+        includes the spread over initial weights.
     n_jobs : int or None, default=1
         Fits run in parallel processes (joblib); ``-1`` uses all cores. The
         fits run with joblib's active backend, so inside
@@ -220,17 +223,21 @@ def run_comparison(
     folds = list(
         StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=random_state).split(X, y)
     )
+    # One model seed per fold, shared by all models: the mean over the folds then
+    # averages over initial weights too. With one seed for every fold, a seed whose
+    # network failed to learn failed on every fold, and the std hid it.
     prototypes = {
-        name: make_model(
+        (name, k): make_model(
             name,
             max_epochs=max_epochs,
             batch_size=batch_size,
             device=device,
-            random_state=random_state,
+            random_state=_fold_seed(random_state, k),
             fs=fs,
             threshold_batch_norm=threshold_batch_norm,
         )
         for name in models
+        for k in range(n_splits)
     }
     # Clean data ("none", inf) is the same for every noise kind: run it once.
     conditions = [(k, float(s)) for k in noise_kinds for s in snrs_db if math.isfinite(s)]
@@ -250,7 +257,7 @@ def run_comparison(
             X_noisy = SignalStandardizer().fit_transform(X_noisy)
         batch = [t for t in tasks if t[:2] == (kind, snr)]
         jobs = (
-            delayed(_fit_and_score)(prototypes[name], X_noisy, y, *folds[k], driver=driver)
+            delayed(_fit_and_score)(prototypes[name, k], X_noisy, y, *folds[k], driver=driver)
             for _, _, name, k in batch
         )
         scores = Parallel(n_jobs=n_jobs, return_as="generator")(jobs)
@@ -286,6 +293,11 @@ def _process_id() -> tuple[int, str]:
     if _process_token is None or _process_token[0] != os.getpid():
         _process_token = (os.getpid(), uuid.uuid4().hex)
     return _process_token
+
+
+def _fold_seed(random_state: int, fold: int) -> int:
+    """The models' seed on one fold: distinct across folds and across ``random_state``."""
+    return int(np.random.SeedSequence([random_state, fold]).generate_state(1)[0])
 
 
 def _noisy(X: np.ndarray, kind: str, snr: float, seed: int) -> np.ndarray:

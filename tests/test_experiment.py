@@ -98,3 +98,28 @@ def test_rms_alone_stays_far_below_a_drsn_on_the_simulator():
     drsn_acc = drsn.score(X[test], y[test])
     assert rms_acc < 0.3
     assert drsn_acc > rms_acc + 0.3
+
+
+def test_each_fold_seeds_its_models_differently_and_all_models_alike(
+    small_drivetrain, monkeypatch
+):
+    import sklearn_drsn.experiment as experiment
+
+    seen = []
+    fit_and_score = experiment._fit_and_score
+
+    def spy(prototype, X, y, train, test, driver):
+        seed = next(v for k, v in prototype.get_params().items() if k.endswith("random_state"))
+        seen.append((test.tobytes(), seed))  # the fold, told by its test indices
+        return fit_and_score(prototype, X, y, train, test, driver=driver)
+
+    monkeypatch.setattr(experiment, "_fit_and_score", spy)
+    run_comparison(*small_drivetrain, ["svc", "drsn-cw"], snrs_db=[0.0], n_splits=2,
+                   max_epochs=1, random_state=5)  # fmt: skip
+    by_fold = {}
+    for fold, seed in seen:
+        by_fold.setdefault(fold, set()).add(seed)
+    assert len(seen) == 4 and len(by_fold) == 2
+    assert all(len(seeds) == 1 for seeds in by_fold.values())  # one seed per fold
+    assert len(set.union(*by_fold.values())) == 2  # and not the same on both
+    assert experiment._fold_seed(5, 0) != experiment._fold_seed(6, 0)
