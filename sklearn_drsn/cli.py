@@ -165,7 +165,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="run the fits on a Dask cluster of N (at least 2) single-threaded worker "
         "processes started on this machine (127.0.0.1) for the run; needs the dask extra",
     )
-    p.add_argument("--seed", type=int, default=0, help="seeds data, noise, folds and models")
+    p.add_argument(
+        "--seed", type=_int_at_least(0), default=0, help="seeds data, noise, folds and models"
+    )
     p.add_argument(
         "--out",
         type=Path,

@@ -69,6 +69,7 @@ def test_cli_reads_the_users_npz(tmp_path):
         (["--snrs", "loud"], "not an SNR"),
         (["--folds", "1"], "at least 2"),
         (["--batch-size", "1"], "at least 2"),
+        (["--seed", "-1"], "must be at least 0"),
         (["--local-cluster", "1"], "at least 2"),
         (["--jobs", "2", "--scheduler", "tcp://127.0.0.1:8786"], "not allowed with"),
     ],
