@@ -2,11 +2,12 @@
 
 Fits ``DRSNClassifier(random_state=s)`` (default settings) for seeds
 ``0 .. n_seeds - 1`` on each data set's official train split, keeps the test
-probabilities, and reports the single networks and the soft-voting ensembles
-of consecutive seeds (0-4, 5-9, ...). Averaging the members' probabilities is
-exactly what ``make_seed_ensemble(k, random_state=first_seed)`` predicts
-(tests/test_ensemble.py checks it); fitting the members one by one lets every
-seed serve as a single network too. Needs the ``archives`` extra.
+probabilities, and reports the single networks, the soft-voting ensembles
+of consecutive seeds (0-4, 5-9, ...) and the ensemble of all of them.
+Averaging the members' probabilities is exactly what
+``make_seed_ensemble(k, random_state=first_seed)`` predicts (tests/test_ensemble.py
+checks it); fitting the members one by one lets every seed serve as a single
+network too. Needs the ``archives`` extra.
 
     python docs/seed_ensemble_experiment.py --datasets GunPoint,ArrowHead --seeds 10
 """
@@ -41,11 +42,12 @@ def report(dataset: str, probas: list[np.ndarray], size: int) -> str:
     codes = LabelEncoder().fit_transform(y_test)  # the classifiers' classes_ are sorted
     single = [100 * np.mean(p.argmax(1) == codes) for p in probas]
     groups = [range(i, i + size) for i in range(0, len(probas) - size + 1, size)]
+    groups.append(range(len(probas)))  # and one ensemble of every seed
     mean_probas = [np.mean([probas[s] for s in g], axis=0) for g in groups]
     ensembles = [100 * np.mean(p.argmax(1) == codes) for p in mean_probas]
     return (
         f"{dataset}: single networks {np.mean(single):.1f} ± {np.std(single):.1f} "
-        f"(seeds {', '.join(f'{a:.1f}' for a in single)}); ensembles of {size}: "
+        f"(seeds {', '.join(f'{a:.1f}' for a in single)}); ensembles: "
         + ", ".join(f"seeds {g.start}-{g.stop - 1}: {a:.1f}" for g, a in zip(groups, ensembles))
     )
 
