@@ -52,3 +52,14 @@ def test_bad_number_of_seeds_is_explained(n_seeds):
 def test_bad_seed_is_explained():
     with pytest.raises(ValueError, match="random_state must be an integer"):
         make_seed_ensemble(3, random_state=np.random.RandomState(0))
+
+
+def test_the_ensemble_cross_validates_like_any_classifier():
+    from sklearn.model_selection import cross_val_score
+
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(24, 48)).astype(np.float32)
+    y = np.repeat(["healthy", "fault"], 12)
+    X[y == "fault", ::6] += 3.0
+    scores = cross_val_score(make_seed_ensemble(2, max_epochs=2, widths=(4,)), X, y, cv=2)
+    assert scores.shape == (2,) and np.all((scores >= 0) & (scores <= 1))
