@@ -50,20 +50,20 @@ PRESETS: dict[str, dict] = {
         n_per_class=250, length=2048, severity=2.0, folds=3, epochs=30, batch_size=32,
         noise=["gaussian"], snrs=[-5.0, 5.0],
         models=["drsn-cw", "drsn-cs", "resnet", "convnet", "random-forest", "svc"],
-        threshold_batch_norm=False,
+        threshold_batch_norm=False, widths=None,
     ),
     # The paper's protocol (Sec. III): for a GPU machine.
     "paper": dict(
         n_per_class=3600, length=2048, severity=2.0, folds=10, epochs=100, batch_size=128,
         noise=list(NOISE_KINDS), snrs=[float(s) for s in range(-5, 6)],
         models=ALL_MODELS,
-        threshold_batch_norm=False,
+        threshold_batch_norm=False, widths=None,
     ),
     # A smoke test in seconds.
     "quick": dict(
         n_per_class=8, length=256, severity=2.0, folds=2, epochs=2, batch_size=16,
         noise=["gaussian"], snrs=[0.0], models=["drsn-cw", "resnet", "random-forest"],
-        threshold_batch_norm=False,
+        threshold_batch_norm=False, widths=None,
     ),
 }  # fmt: skip
 
@@ -125,6 +125,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--batch-size",
         type=_int_at_least(2),  # training BatchNorm needs two signals a batch
         help="mini-batch size of the deep models (paper: 128)",
+    )
+    p.add_argument(
+        "--widths",
+        type=_widths,
+        help="channels of the deep models' stages, e.g. 8,16,32 (default: the paper's 4,8,16)",
     )
     p.add_argument("--n-per-class", type=_int_at_least(2), help="simulator: signals per class")
     p.add_argument("--length", type=_int_at_least(8), help="simulator: samples per signal")
@@ -208,6 +213,18 @@ def _snrs(text: str) -> list[float]:
     return values
 
 
+def _widths(text: str) -> tuple[int, ...]:
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    if not parts or not all(p.isdigit() and int(p) > 0 for p in parts):
+        raise argparse.ArgumentTypeError(
+            f"widths must be positive integers like 8,16,32: {text!r}"
+        )
+    widths = tuple(int(p) for p in parts)
+    if list(widths) != sorted(widths):
+        raise argparse.ArgumentTypeError(f"widths must not decrease: {text!r}")
+    return widths
+
+
 def _int_at_least(low: int):
     def parse(text: str) -> int:
         try:
@@ -265,6 +282,7 @@ def run(args: argparse.Namespace) -> int:
         f"{settings['batch_size']}; "
         + ("raw amplitudes" if args.raw_amplitudes else "each signal standardised")
         + ("" if settings["threshold_batch_norm"] else "; threshold nets without BatchNorm")
+        + ("" if settings["widths"] is None else f"; widths {settings['widths']}")
     )
     start = time.perf_counter()
     with _dask_backend(args.scheduler, args.local_cluster) as cluster:
@@ -279,7 +297,8 @@ def run(args: argparse.Namespace) -> int:
                 max_epochs=settings["epochs"], batch_size=settings["batch_size"],
                 device=args.device, fs=fs, standardize_signals=not args.raw_amplitudes,
                 threshold_batch_norm=settings["threshold_batch_norm"],
-                random_state=args.seed, n_jobs=n_jobs, on_result=bar.update,
+                widths=settings["widths"], random_state=args.seed, n_jobs=n_jobs,
+                on_result=bar.update,
             )  # fmt: skip
         finally:
             bar.close()

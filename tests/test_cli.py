@@ -70,6 +70,8 @@ def test_cli_reads_the_users_npz(tmp_path):
         (["--folds", "1"], "at least 2"),
         (["--batch-size", "1"], "at least 2"),
         (["--seed", "-1"], "must be at least 0"),
+        (["--widths", "8,x"], "positive integers"),
+        (["--widths", "16,8"], "must not decrease"),
         (["--local-cluster", "1"], "at least 2"),
         (["--jobs", "2", "--scheduler", "tcp://127.0.0.1:8786"], "not allowed with"),
     ],
@@ -149,6 +151,17 @@ def test_threshold_batch_norm_option_reaches_the_comparison(
 ):
     assert main([*TINY, "--out", str(tmp_path), *extra]) == 0
     assert comparison_kwargs["threshold_batch_norm"] is expected
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"), [([], None), (["--widths", "8, 16,32"], (8, 16, 32))]
+)
+def test_widths_option_reaches_the_comparison(
+    tmp_path, comparison_kwargs, capsys, extra, expected
+):
+    assert main([*TINY, "--out", str(tmp_path), *extra]) == 0
+    assert comparison_kwargs["widths"] == expected
+    assert ("widths (8, 16, 32)" in capsys.readouterr().out) is bool(extra)
 
 
 def test_paper_preset_is_the_papers_protocol():

@@ -83,6 +83,14 @@ def test_drsns_take_the_threshold_batch_norm_setting(value):
         assert make_model(name, threshold_batch_norm=value).threshold_batch_norm is True
 
 
+def test_deep_models_take_the_widths_and_default_to_the_papers():
+    for name in ("drsn-cw", "drsn-cs", "resnet", "convnet"):
+        assert make_model(name, widths=[8, 16, 32]).widths == (8, 16, 32)
+        assert make_model(name).widths is None  # the recipe's (4, 8, 16)
+    classic = make_model("svc", widths=(8,)).get_params()  # classic models ignore it
+    assert not any(key.endswith("widths") for key in classic)
+
+
 def test_unknown_model_lists_the_known_ones():
     with pytest.raises(ValueError, match=r"drsn-cw.*random-forest"):
         make_model("xgboost")
