@@ -20,7 +20,7 @@ import numpy as np
 from joblib import Parallel, delayed
 
 
-def test_probabilities(dataset: str, seed: int, shrinkage: str | None) -> np.ndarray:
+def fit_and_predict_proba(dataset: str, seed: int, shrinkage: str | None) -> np.ndarray:
     import torch
 
     from sklearn_drsn import DRSNClassifier
@@ -64,7 +64,7 @@ def main() -> None:
     shrinkage = None if args.shrinkage == "none" else args.shrinkage
     tasks = [(d, s) for s in range(args.seeds) for d in datasets]
     probas = Parallel(n_jobs=args.jobs)(
-        delayed(test_probabilities)(d, s, shrinkage) for d, s in tasks
+        delayed(fit_and_predict_proba)(d, s, shrinkage) for d, s in tasks
     )
     for dataset in datasets:
         mine = [p for (d, _), p in zip(tasks, probas) if d == dataset]
