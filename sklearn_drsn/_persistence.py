@@ -49,8 +49,10 @@ def load_classifier(cls, path):
     payload = _read(path)
     if payload["format_version"] == 1:
         payload = _upgrade_from_v1(payload)
-    # Files from before threshold_batch_norm existed were all trained with it.
-    estimator = cls(**{"threshold_batch_norm": True, **payload["params"]})
+    # Files from before these parameters existed: trained with the threshold
+    # BatchNorm, and with the running averages of the last mini-batches.
+    old_defaults = {"threshold_batch_norm": True, "recompute_batch_norm": False}
+    estimator = cls(**{**old_defaults, **payload["params"]})
     config = {**payload["config"], "widths": tuple(payload["config"]["widths"])}
     device = payload["device"]
     if device.startswith("cuda") and not torch.cuda.is_available():

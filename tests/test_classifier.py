@@ -10,6 +10,7 @@ from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
 from sklearn_drsn import DRSNClassifier
+from sklearn_drsn.classifier import _INFERENCE_BATCH
 
 # The paper's recipe on a shortened network: these tests are about the contract.
 FAST = dict(recipe="paper", blocks_per_stage=1, max_epochs=4, batch_size=16, random_state=0)
@@ -423,3 +424,44 @@ def test_standardize_false_leaves_inputs_as_they_are(data):
     clf = DRSNClassifier(**{**FAST, "standardize": False}).fit(*data)
     s = clf.net_.module_.standardize
     assert (s.mean == 0).all() and (s.scale == 1).all()
+
+
+# ------------------------------------------------------ BatchNorm statistics
+def _first_batch_norm(clf, X):
+    """The first unit's BatchNorm and its input on X (the stem's output, no BatchNorm before)."""
+    module = clf.net_.module_
+    with torch.no_grad():
+        features = module.stem(module.standardize(torch.as_tensor(X[:, None, :]).float()))
+    return module.stages[0][0].bn1, features
+
+
+# 48 signals: one batch, the training set's own statistics; 256: two batches of 128.
+@pytest.mark.parametrize("n_per_class", [24, 128])
+def test_batch_norm_statistics_are_recomputed_on_the_training_set(n_per_class):
+    X, y = make_signals(n_per_class=n_per_class)
+    clf = DRSNClassifier(**FAST).fit(X, y)
+    bn, features = _first_batch_norm(clf, X)
+    batches = features.split(_INFERENCE_BATCH)
+    expected_mean = torch.stack([b.mean(dim=(0, 2)) for b in batches]).mean(dim=0)
+    expected_var = torch.stack([b.var(dim=(0, 2)) for b in batches]).mean(dim=0)
+    torch.testing.assert_close(bn.running_mean, expected_mean, rtol=1e-4, atol=1e-5)
+    torch.testing.assert_close(bn.running_var, expected_var, rtol=1e-4, atol=1e-5)
+
+
+def test_without_recomputation_the_running_averages_of_training_are_kept(data):
+    X, y = data
+    clf = DRSNClassifier(**FAST, recompute_batch_norm=False).fit(X, y)
+    bn, features = _first_batch_norm(clf, X)
+    assert not torch.allclose(bn.running_mean, features.mean(dim=(0, 2)), rtol=1e-2)
+
+
+def test_recomputation_changes_only_the_batch_norm_statistics(data):
+    X, y = data
+    state = DRSNClassifier(**FAST).fit(X, y).net_.module_.state_dict()
+    kept = DRSNClassifier(**FAST, recompute_batch_norm=False).fit(X, y).net_.module_.state_dict()
+    buffers = ("running_mean", "running_var", "num_batches_tracked")
+    statistics = {k for k in state if k.endswith(buffers)}
+    assert statistics
+    for key in state.keys() - statistics:
+        torch.testing.assert_close(state[key], kept[key], rtol=0, atol=0, msg=key)
+    assert any(not torch.equal(state[k], kept[k]) for k in statistics)

@@ -117,22 +117,27 @@ def test_reads_version_1_files(tmp_path):
     assert restored.config_ == clf.config_
 
 
-def test_threshold_batch_norm_is_saved_and_older_files_default_to_it(tmp_path):
+# Files written before a parameter existed were trained as its old behaviour.
+@pytest.mark.parametrize(
+    "param, old_behaviour", [("threshold_batch_norm", True), ("recompute_batch_norm", False)]
+)
+def test_later_parameters_are_saved_and_older_files_get_the_old_behaviour(
+    tmp_path, param, old_behaviour
+):
     X, y = make_signals()
-    clf = DRSNClassifier(**FAST, threshold_batch_norm=False).fit(X, y)
+    clf = DRSNClassifier(**FAST, **{param: not old_behaviour}).fit(X, y)
     clf.save(tmp_path / "m.pt")
     restored = DRSNClassifier.load(tmp_path / "m.pt")
-    assert restored.threshold_batch_norm is False
+    assert getattr(restored, param) is (not old_behaviour)
     np.testing.assert_array_equal(restored.predict_proba(X), clf.predict_proba(X))
-    # Files written before the parameter existed were all trained with the BatchNorm.
-    with_bn = DRSNClassifier(**FAST).fit(X, y)
-    with_bn.save(tmp_path / "old.pt")
+    old = DRSNClassifier(**FAST, **{param: old_behaviour}).fit(X, y)
+    old.save(tmp_path / "old.pt")
     payload = torch.load(tmp_path / "old.pt", weights_only=True)
-    del payload["params"]["threshold_batch_norm"]
+    del payload["params"][param]
     torch.save(payload, tmp_path / "old.pt")
     restored = DRSNClassifier.load(tmp_path / "old.pt")
-    assert restored.threshold_batch_norm is True
-    np.testing.assert_array_equal(restored.predict_proba(X), with_bn.predict_proba(X))
+    assert getattr(restored, param) is old_behaviour
+    np.testing.assert_array_equal(restored.predict_proba(X), old.predict_proba(X))
 
 
 def test_missing_file(tmp_path):
