@@ -318,18 +318,24 @@ def run(args: argparse.Namespace) -> int:
 
 
 class _ProgressBar:
-    """A tqdm bar over the fits, created when the first result tells their number."""
+    """A tqdm bar over the fits; the first result tells their number.
+
+    The bar starts with the comparison, not at the first result: started
+    there, it timed the first fit as instantaneous and showed thousands of
+    fits per second.
+    """
 
     def __init__(self, enabled: bool) -> None:
-        self.enabled, self.bar = enabled, None
-
-    def update(self, result, n_fits: int) -> None:
-        if not self.enabled:
-            return
-        if self.bar is None:
+        self.bar = None
+        if enabled:
             from tqdm.auto import tqdm
 
-            self.bar = tqdm(total=n_fits, desc="fits", unit="fit")
+            self.bar = tqdm(total=None, desc="fits", unit="fit")
+
+    def update(self, result, n_fits: int) -> None:
+        if self.bar is None:
+            return
+        self.bar.total = n_fits
         self.bar.set_postfix_str(f"{result.model} {result.noise} {result.snr_db:g} dB")
         self.bar.update()
 

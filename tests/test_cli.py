@@ -3,11 +3,13 @@
 import csv
 import math
 import sys
+import time
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 
-from sklearn_drsn.cli import PRESETS, main
+from sklearn_drsn.cli import PRESETS, _ProgressBar, main
 from sklearn_drsn.experiment import FoldResult
 
 TINY = ["--preset", "quick", "--no-progress", "--epochs", "1", "--n-per-class", "4"]
@@ -171,3 +173,20 @@ def test_paper_preset_is_the_papers_protocol():
     assert paper["snrs"] == list(range(-5, 6))
     assert set(paper["noise"]) == {"gaussian", "laplacian", "pink"}
     assert not any(math.isinf(s) for s in paper["snrs"])
+
+
+def test_progress_bar_times_the_first_fit_from_the_start_of_the_comparison():
+    # Created at the first result, the bar timed that fit as instantaneous.
+    bar = _ProgressBar(enabled=True)
+    time.sleep(0.2)  # the first fit
+    bar.update(SimpleNamespace(model="drsn-cw", noise="gaussian", snr_db=-5.0), n_fits=4)
+    assert (bar.bar.n, bar.bar.total) == (1, 4)
+    assert bar.bar.format_dict["elapsed"] >= 0.2
+    bar.close()
+
+
+def test_progress_bar_can_be_disabled():
+    bar = _ProgressBar(enabled=False)
+    bar.update(SimpleNamespace(model="svc", noise="pink", snr_db=0.0), n_fits=2)
+    assert bar.bar is None
+    bar.close()
