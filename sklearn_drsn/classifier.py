@@ -118,7 +118,8 @@ class DRSNClassifier(ClassifierMixin, BaseEstimator):
     recompute_batch_norm : bool, default=True
         After training, replace the running mean and variance of every
         BatchNorm layer by their average over one pass through the training
-        signals (batches of up to 128, the weights fixed; "precise
+        signals (batches of 128, fewer for long signals but never fewer
+        than ``batch_size``; the weights fixed; "precise
         BatchNorm", Wu and Johnson, 2021). The running averages kept during
         training follow the last few mini-batches, so without this the
         predictions depend on which batches came last: on GunPoint the test
@@ -370,7 +371,10 @@ or (n_samples, channels, height, width)
                 net.module_.standardize.set_statistics(*_channel_statistics(X))
             net.partial_fit(train_ds, None)
             if self.recompute_batch_norm:
-                update_bn(TensorBatches(train_ds, _inference_batch_size(X.shape)), net.module_)
+                # Never smaller than a training batch: a batch of one signal cannot be
+                # normalised in training mode, and a training batch is known to fit.
+                size = max(config["batch_size"], _inference_batch_size(X.shape))
+                update_bn(TensorBatches(train_ds, size), net.module_)
         losses = net.history[:, "train_loss"]
         if not np.all(np.isfinite(losses)):
             raise ValueError(

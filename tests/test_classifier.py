@@ -435,17 +435,21 @@ def _first_batch_norm(clf, X):
     return module.stages[0][0].bn1, features
 
 
+def _assert_statistics_of_batches(bn, features, size):
+    """Running statistics = the average over batches of ``size`` of their statistics."""
+    batches = features.split(size)
+    expected_mean = torch.stack([b.mean(dim=(0, 2)) for b in batches]).mean(dim=0)
+    expected_var = torch.stack([b.var(dim=(0, 2)) for b in batches]).mean(dim=0)
+    torch.testing.assert_close(bn.running_mean, expected_mean, rtol=1e-4, atol=1e-5)
+    torch.testing.assert_close(bn.running_var, expected_var, rtol=1e-4, atol=1e-5)
+
+
 # 48 signals: one batch, the training set's own statistics; 256: two batches of 128.
 @pytest.mark.parametrize("n_per_class", [24, 128])
 def test_batch_norm_statistics_are_recomputed_on_the_training_set(n_per_class):
     X, y = make_signals(n_per_class=n_per_class)
     clf = DRSNClassifier(**FAST).fit(X, y)
-    bn, features = _first_batch_norm(clf, X)
-    batches = features.split(_INFERENCE_BATCH)
-    expected_mean = torch.stack([b.mean(dim=(0, 2)) for b in batches]).mean(dim=0)
-    expected_var = torch.stack([b.var(dim=(0, 2)) for b in batches]).mean(dim=0)
-    torch.testing.assert_close(bn.running_mean, expected_mean, rtol=1e-4, atol=1e-5)
-    torch.testing.assert_close(bn.running_var, expected_var, rtol=1e-4, atol=1e-5)
+    _assert_statistics_of_batches(*_first_batch_norm(clf, X), _INFERENCE_BATCH)
 
 
 def test_without_recomputation_the_running_averages_of_training_are_kept(data):
@@ -465,3 +469,15 @@ def test_recomputation_changes_only_the_batch_norm_statistics(data):
     for key in state.keys() - statistics:
         torch.testing.assert_close(state[key], kept[key], rtol=0, atol=0, msg=key)
     assert any(not torch.equal(state[k], kept[k]) for k in statistics)
+
+
+def test_recomputation_uses_training_batches_where_prediction_batches_are_smaller(
+    data, monkeypatch
+):
+    # Signals of over 2 M values make prediction batches of one signal, which the
+    # threshold nets' BatchNorm1d cannot normalise in training mode.
+    monkeypatch.setattr("sklearn_drsn.classifier._INFERENCE_VALUES", 1)
+    X, y = data
+    clf = DRSNClassifier(**FAST).fit(X, y)
+    assert clf.net_.module_.stages[0][0].shrinkage is not None
+    _assert_statistics_of_batches(*_first_batch_norm(clf, X), FAST["batch_size"])
