@@ -128,6 +128,20 @@ class DRSNClassifier(ClassifierMixin, BaseEstimator):
         does.
     n_iter_no_change : int, default=10
         Patience of early stopping (used only with ``validation_fraction``).
+    n_init : int, default=1
+        Initialisations tried. With more than one, each candidate (its own
+        seed, drawn from ``random_state``; the first is the seed ``n_init=1``
+        uses) is trained for ``init_epochs`` epochs, and the one with the
+        lowest training loss in its last trial epoch is then trained from
+        the start for ``max_epochs`` (on the CPU this replays its trial
+        exactly). Some initial weights leave the starting plateau late and
+        never catch up in a short budget; their training loss is already
+        higher after a few epochs. Costs ``n_init * init_epochs`` extra
+        epochs. As with KMeans' ``n_init``, the choice uses the training
+        objective only, no held-out data.
+    init_epochs : int or None, default=None
+        Epochs of each trial when ``n_init > 1`` (at most ``max_epochs``).
+        None: 10 % of ``max_epochs``, at least 1.
     device : str, default="auto"
         ``"auto"`` trains on CUDA when PyTorch sees a GPU (honouring
         ``CUDA_VISIBLE_DEVICES``), else on the CPU; or any torch device string.
@@ -212,6 +226,8 @@ class DRSNClassifier(ClassifierMixin, BaseEstimator):
         "validation_fraction": [Interval(numbers.Real, 0, 1, closed="left")],
         "recompute_batch_norm": ["boolean"],
         "n_iter_no_change": [Interval(numbers.Integral, 1, None, closed="left")],
+        "n_init": [Interval(numbers.Integral, 1, None, closed="left")],
+        "init_epochs": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "device": [str],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
@@ -238,6 +254,8 @@ class DRSNClassifier(ClassifierMixin, BaseEstimator):
         validation_fraction: float = 0.0,
         recompute_batch_norm: bool = True,
         n_iter_no_change: int = 10,
+        n_init: int = 1,
+        init_epochs: int | None = None,
         device: str = "auto",
         random_state=None,
         verbose: int = 0,
@@ -261,6 +279,8 @@ class DRSNClassifier(ClassifierMixin, BaseEstimator):
         self.validation_fraction = validation_fraction
         self.recompute_batch_norm = recompute_batch_norm
         self.n_iter_no_change = n_iter_no_change
+        self.n_init = n_init
+        self.init_epochs = init_epochs
         self.device = device
         self.random_state = random_state
         self.verbose = verbose
@@ -320,7 +340,17 @@ or (n_samples, channels, height, width)
         seed = _draw_seed(self.random_state)
         X_train, y_train, valid = self._split(X, y_encoded, seed)
         recipe, config = self._resolve_config(len(X_train))
+        if self.n_init > 1:
+            seed = self._best_initialisation(
+                X_train, y_train, valid, len(classes), config, device, seed
+            )
         net = self._build_net(X_train, y_train, valid, len(classes), config, device, seed)
+        losses = net.history[:, "train_loss"]
+        if not np.all(np.isfinite(losses)):
+            raise ValueError(
+                "training diverged (the training loss became NaN or infinite); "
+                "lower `lr` or rescale X"
+            )
         # Everything fitted is assigned at the end, so a failed fit leaves no partial state.
         self.recipe_ = recipe
         self.config_ = config
@@ -359,7 +389,21 @@ or (n_samples, channels, height, width)
             config["max_epochs"] = int(np.clip(-(-_SMALL_MIN_STEPS // steps_per_epoch), low, high))
         return recipe, config
 
-    def _build_net(self, X, y, valid, n_classes, config, device, seed) -> DRSNNet:
+    def _best_initialisation(self, X, y, valid, n_classes, config, device, seed) -> int:
+        """The candidate seed whose network has the lowest training loss after a trial."""
+        epochs = self.init_epochs or max(1, round(0.1 * config["max_epochs"]))
+        epochs = min(epochs, config["max_epochs"])
+        losses = []
+        candidates = _candidate_seeds(seed, self.n_init)
+        for candidate in candidates:
+            trial = self._build_net(X, y, valid, n_classes, config, device, candidate, epochs)
+            loss = trial.history[-1, "train_loss"]
+            losses.append(loss if np.isfinite(loss) else np.inf)  # a diverged trial loses
+            del trial  # one network in memory at a time
+        return candidates[int(np.argmin(losses))]
+
+    def _build_net(self, X, y, valid, n_classes, config, device, seed, epochs=None) -> DRSNNet:
+        """Initialise a net from ``seed`` and train it (``epochs`` None: ``max_epochs``)."""
         train_ds = _to_dataset(X, y, device)
         valid_ds = _to_dataset(*valid, device) if valid is not None else None
         net = self._make_net(config, X.shape[1], n_classes, X.ndim - 2, device, valid_ds)
@@ -369,18 +413,12 @@ or (n_samples, channels, height, width)
             net.initialize()
             if self.standardize:
                 net.module_.standardize.set_statistics(*_channel_statistics(X))
-            net.partial_fit(train_ds, None)
-            if self.recompute_batch_norm:
+            net.partial_fit(train_ds, None, epochs=epochs)
+            if self.recompute_batch_norm and epochs is None:
                 # Never smaller than a training batch: a batch of one signal cannot be
                 # normalised in training mode, and a training batch is known to fit.
                 size = max(config["batch_size"], _inference_batch_size(X.shape))
                 update_bn(TensorBatches(train_ds, size), net.module_)
-        losses = net.history[:, "train_loss"]
-        if not np.all(np.isfinite(losses)):
-            raise ValueError(
-                "training diverged (the training loss became NaN or infinite); "
-                "lower `lr` or rescale X"
-            )
         net.module_.eval()
         return net
 
@@ -735,6 +773,14 @@ def _resolve_device(device: str) -> str:
     if device.startswith("cuda") and not torch.cuda.is_available():
         raise ValueError(f"device={device!r} was requested but PyTorch sees no CUDA device")
     return device
+
+
+def _candidate_seeds(seed: int, n_init: int) -> list[int]:
+    """``seed`` first (so that ``n_init=1`` trains what it always did), then derived seeds."""
+    derived = (
+        int(np.random.SeedSequence([seed, i]).generate_state(1)[0]) for i in range(1, n_init)
+    )
+    return [seed, *derived]
 
 
 def _draw_seed(random_state) -> int:

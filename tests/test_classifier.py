@@ -10,7 +10,7 @@ from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
 from sklearn_drsn import DRSNClassifier
-from sklearn_drsn.classifier import _INFERENCE_BATCH
+from sklearn_drsn.classifier import _INFERENCE_BATCH, _candidate_seeds
 
 # The paper's recipe on a shortened network: these tests are about the contract.
 FAST = dict(recipe="paper", blocks_per_stage=1, max_epochs=4, batch_size=16, random_state=0)
@@ -481,3 +481,59 @@ def test_recomputation_uses_training_batches_where_prediction_batches_are_smalle
     clf = DRSNClassifier(**FAST).fit(X, y)
     assert clf.net_.module_.stages[0][0].shrinkage is not None
     _assert_statistics_of_batches(*_first_batch_norm(clf, X), FAST["batch_size"])
+
+
+# ---------------------------------------------------------- n_init
+def _trial_loss(X, y, seed, epochs):
+    # With a constant learning rate, a trial of `epochs` epochs is a fit of that length.
+    trial = DRSNClassifier(**{**FAST, "lr_schedule": "constant", "max_epochs": epochs,
+                              "random_state": seed}).fit(X, y)  # fmt: skip
+    return trial.history_[-1, "train_loss"]
+
+
+@pytest.mark.parametrize("seed", [0, 7])
+def test_n_init_trains_the_candidate_with_the_lowest_trial_loss(data, seed):
+    X, y = data
+    params = {**FAST, "lr_schedule": "constant", "random_state": seed}
+    candidates = _candidate_seeds(seed, 4)
+    losses = [_trial_loss(X, y, c, epochs=2) for c in candidates]
+    assert len(set(losses)) == 4  # distinct candidates, so the choice is a real one
+    best = candidates[int(np.argmin(losses))]
+    chosen = DRSNClassifier(**params, n_init=4, init_epochs=2).fit(X, y)
+    direct = DRSNClassifier(**{**params, "random_state": best}).fit(X, y)
+    np.testing.assert_array_equal(chosen.predict_proba(X), direct.predict_proba(X))
+    assert chosen.n_epochs_ == FAST["max_epochs"]  # the trials are not in the history
+
+
+def test_n_init_one_is_the_plain_fit_and_the_first_candidate_is_its_seed(data):
+    X, y = data
+    assert _candidate_seeds(5, 3)[0] == 5
+    assert len(set(_candidate_seeds(5, 50))) == 50
+    plain = DRSNClassifier(**FAST).fit(X, y)
+    once = DRSNClassifier(**FAST, n_init=1, init_epochs=3).fit(X, y)
+    np.testing.assert_array_equal(plain.predict_proba(X), once.predict_proba(X))
+
+
+def test_init_epochs_default_to_a_tenth_of_training(data, monkeypatch):
+    X, y = data
+    trials = []
+    original = DRSNClassifier._build_net
+
+    def record(self, *args, **kwargs):
+        net = original(self, *args, **kwargs)
+        trials.append(len(net.history))
+        return net
+
+    monkeypatch.setattr(DRSNClassifier, "_build_net", record)
+    DRSNClassifier(**{**FAST, "max_epochs": 20}, n_init=3).fit(X, y)
+    DRSNClassifier(**{**FAST, "max_epochs": 3}, n_init=2, init_epochs=9).fit(X, y)
+    # Three trials of 2 epochs, then 20; two trials capped at max_epochs, then 3.
+    assert trials == [2, 2, 2, 20, 3, 3, 3]
+
+
+@pytest.mark.parametrize(("param", "value"), [("n_init", 0), ("init_epochs", 0)])
+def test_n_init_and_init_epochs_must_be_positive(data, param, value):
+    clf = DRSNClassifier(**FAST, **{param: value})
+    with pytest.raises(ValueError, match=param):
+        clf.fit(*data)
+    assert not hasattr(clf, "net_")

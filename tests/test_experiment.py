@@ -91,6 +91,14 @@ def test_deep_models_take_the_widths_and_default_to_the_papers():
     assert not any(key.endswith("widths") for key in classic)
 
 
+def test_deep_models_take_n_init_and_default_to_one():
+    for name in ("drsn-cw", "drsn-cs", "resnet", "convnet"):
+        assert make_model(name, n_init=3).n_init == 3
+        assert make_model(name).n_init == 1
+    classic = make_model("svc", n_init=3).get_params()  # classic models ignore it
+    assert not any(key.endswith("n_init") for key in classic)
+
+
 def test_unknown_model_lists_the_known_ones():
     with pytest.raises(ValueError, match=r"drsn-cw.*random-forest"):
         make_model("xgboost")
