@@ -135,10 +135,11 @@ class DRSNClassifier(ClassifierMixin, BaseEstimator):
         lowest training loss in its last trial epoch is then trained from
         the start for ``max_epochs`` (on the CPU this replays its trial
         exactly). Some initial weights leave the starting plateau late and
-        never catch up in a short budget; their training loss is already
-        higher after a few epochs. Costs ``n_init * init_epochs`` extra
-        epochs. As with KMeans' ``n_init``, the choice uses the training
-        objective only, no held-out data.
+        never catch up in a short budget; their training loss is often
+        higher already after a few epochs (not always: a short trial can
+        choose wrongly). Costs ``n_init * init_epochs`` extra epochs. As
+        with KMeans' ``n_init``, the choice uses the training objective
+        only, no held-out data.
     init_epochs : int or None, default=None
         Epochs of each trial when ``n_init > 1`` (at most ``max_epochs``).
         None: 10 % of ``max_epochs``, at least 1.

@@ -48,7 +48,7 @@ PRESETS: dict[str, dict] = {
     # one by one, DRSN-CW training with it failed on 3 of 6 folds (docs: main job).
     # Three initialisations per deep model, the best after 3 epochs trained on: in 30
     # epochs some initial weights never learn at -5 dB (a third of the DRSN-CW fits on
-    # one fold), and their training loss is higher early on (docs: main job).
+    # one fold), and their training loss is often higher early on (docs: main job).
     "default": dict(
         n_per_class=250, length=2048, severity=2.0, folds=3, epochs=30, batch_size=32,
         noise=["gaussian"], snrs=[-5.0, 5.0],
