@@ -11,12 +11,12 @@ from collections.abc import Iterator
 
 import torch
 from skorch import NeuralNet
-from skorch.callbacks import Callback
+from skorch.callbacks import Callback, LRScheduler
 from torch.utils.data import Dataset
 
 from .nn import weight_decay_groups
 
-__all__ = ["BatchAccuracy", "DRSNNet", "InMemoryDataset", "TensorBatches"]
+__all__ = ["BatchAccuracy", "ContinuedLRScheduler", "DRSNNet", "InMemoryDataset", "TensorBatches"]
 
 
 class InMemoryDataset(Dataset):
@@ -89,6 +89,22 @@ class BatchAccuracy(Callback):
     def on_epoch_end(self, net, **kwargs) -> None:
         if self.seen_:
             net.history.record("valid_acc", self.correct_ / self.seen_)
+
+
+class ContinuedLRScheduler(LRScheduler):
+    """skorch's ``LRScheduler``, whose schedule goes on where it was when training resumes.
+
+    skorch rebuilds the PyTorch scheduler at every ``partial_fit`` with
+    ``last_epoch=len(history) - 1``, and the rebuilt scheduler takes one more
+    step on creation: a step schedule resumed just after a milestone decays
+    twice. Keeping the scheduler of the first call makes a run continued with
+    ``partial_fit`` the same as one uninterrupted run.
+    """
+
+    def on_train_begin(self, net, **kwargs) -> None:
+        if net.history and getattr(self, "lr_scheduler_", None) is not None:
+            return
+        super().on_train_begin(net, **kwargs)
 
 
 class DRSNNet(NeuralNet):

@@ -40,13 +40,13 @@ ALL_MODELS = [*DEEP_MODELS, *CLASSIC_MODELS]
 
 # Each preset fills in the options the user did not give.
 PRESETS: dict[str, dict] = {
-    # About 19 minutes on a 2-core CPU. Batch 32, not the paper's 128: with 1,333
+    # About 18 minutes on a 2-core CPU. Batch 32, not the paper's 128: with 1,333
     # training signals a fold, batch 128 gave 400 optimiser steps in all (the paper
     # takes 20,000) and under-trained networks (5 dB, one fold: DRSN-CW 81 % at
     # batch 128 and 40 epochs, 94 % at batch 32 and 30 epochs, in about the same time).
     # No BatchNorm in the threshold sub-networks (all presets): on signals standardised
     # one by one, DRSN-CW training with it failed on 3 of 6 folds (docs: main job).
-    # Three initialisations per deep model, the best after 3 epochs trained on: in 30
+    # Three initialisations per deep model, the best after 5 epochs trains on: in 30
     # epochs some initial weights never learn at -5 dB (a third of the DRSN-CW fits on
     # one fold), and their training loss is often higher early on (docs: main job).
     "default": dict(
@@ -95,7 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--preset",
         choices=sorted(PRESETS),
         default="default",
-        help="default: about 19 min on a 2-core CPU; paper: the full protocol "
+        help="default: about 18 min on a 2-core CPU; paper: the full protocol "
         "(GPU); quick: a smoke test",
     )
     p.add_argument(

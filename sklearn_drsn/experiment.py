@@ -205,8 +205,8 @@ def run_comparison(
     n_init : int, default=1
         Initialisations tried by every deep model (see
         :class:`~sklearn_drsn.DRSNClassifier`): the one with the lowest
-        training loss after 10 % of the epochs is trained, at the cost of
-        ``n_init`` tenths of a fit more.
+        training loss after a sixth of the epochs trains on, at the cost of
+        ``n_init - 1`` sixths of a fit more.
     random_state : int, default=0
         Seeds the noise and the folds, and through them every model: on fold
         ``k`` all models get the same seed, derived from ``(random_state, k)``,

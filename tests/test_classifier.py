@@ -484,25 +484,39 @@ def test_recomputation_uses_training_batches_where_prediction_batches_are_smalle
 
 
 # ---------------------------------------------------------- n_init
-def _trial_loss(X, y, seed, epochs):
-    # With a constant learning rate, a trial of `epochs` epochs is a fit of that length.
-    trial = DRSNClassifier(**{**FAST, "lr_schedule": "constant", "max_epochs": epochs,
-                              "random_state": seed}).fit(X, y)  # fmt: skip
-    return trial.history_[-1, "train_loss"]
+def _plain_fits(X, y, params, seeds):
+    return [DRSNClassifier(**{**params, "random_state": s}).fit(X, y) for s in seeds]
 
 
-@pytest.mark.parametrize("seed", [0, 7])
-def test_n_init_trains_the_candidate_with_the_lowest_trial_loss(data, seed):
+@pytest.mark.parametrize(
+    ("seed", "extra"),
+    [
+        (
+            0,
+            {"lr_schedule": "paper"},
+        ),  # milestones after epochs 2 and 3 of 4: inside and after the trial
+        (7, {"lr_schedule": "cosine"}),
+        (
+            3,
+            {"lr_schedule": "constant", "validation_fraction": 0.25},
+        ),  # trained again, not resumed
+    ],
+)
+def test_n_init_fit_is_the_plain_fit_of_the_candidate_with_the_lowest_trial_loss(
+    data, seed, extra
+):
     X, y = data
-    params = {**FAST, "lr_schedule": "constant", "random_state": seed}
+    params = {**FAST, **extra, "random_state": seed}
     candidates = _candidate_seeds(seed, 4)
-    losses = [_trial_loss(X, y, c, epochs=2) for c in candidates]
+    plain = _plain_fits(X, y, params, candidates)
+    # A trial of 2 epochs is the first 2 epochs of that candidate's plain fit.
+    losses = [fit.history_[1, "train_loss"] for fit in plain]
     assert len(set(losses)) == 4  # distinct candidates, so the choice is a real one
-    best = candidates[int(np.argmin(losses))]
+    best = plain[int(np.argmin(losses))]
     chosen = DRSNClassifier(**params, n_init=4, init_epochs=2).fit(X, y)
-    direct = DRSNClassifier(**{**params, "random_state": best}).fit(X, y)
-    np.testing.assert_array_equal(chosen.predict_proba(X), direct.predict_proba(X))
-    assert chosen.n_epochs_ == FAST["max_epochs"]  # the trials are not in the history
+    np.testing.assert_array_equal(chosen.predict_proba(X), best.predict_proba(X))
+    assert chosen.history_[:, "train_loss"] == best.history_[:, "train_loss"]
+    assert chosen.n_epochs_ == best.n_epochs_
 
 
 def test_n_init_one_is_the_plain_fit_and_the_first_candidate_is_its_seed(data):
@@ -514,21 +528,23 @@ def test_n_init_one_is_the_plain_fit_and_the_first_candidate_is_its_seed(data):
     np.testing.assert_array_equal(plain.predict_proba(X), once.predict_proba(X))
 
 
-def test_init_epochs_default_to_a_tenth_of_training(data, monkeypatch):
+def test_init_epochs_default_to_a_sixth_of_training(data, monkeypatch):
     X, y = data
-    trials = []
-    original = DRSNClassifier._build_net
+    starts = []
+    original = DRSNClassifier._start
 
-    def record(self, *args, **kwargs):
-        net = original(self, *args, **kwargs)
-        trials.append(len(net.history))
-        return net
+    def record(self, run, seed, epochs):
+        net, rng_state = original(self, run, seed, epochs)
+        starts.append(len(net.history))
+        return net, rng_state
 
-    monkeypatch.setattr(DRSNClassifier, "_build_net", record)
-    DRSNClassifier(**{**FAST, "max_epochs": 20}, n_init=3).fit(X, y)
-    DRSNClassifier(**{**FAST, "max_epochs": 3}, n_init=2, init_epochs=9).fit(X, y)
-    # Three trials of 2 epochs, then 20; two trials capped at max_epochs, then 3.
-    assert trials == [2, 2, 2, 20, 3, 3, 3]
+    monkeypatch.setattr(DRSNClassifier, "_start", record)
+    long = DRSNClassifier(**{**FAST, "max_epochs": 20}, n_init=3).fit(X, y)
+    short = DRSNClassifier(**{**FAST, "max_epochs": 3}, n_init=2, init_epochs=9).fit(X, y)
+    # Three trials of 3 epochs (20 / 6, rounded), the best then trained on to 20;
+    # two trials capped at max_epochs, the best already the whole fit.
+    assert starts == [3, 3, 3, 3, 3]
+    assert (long.n_epochs_, short.n_epochs_) == (20, 3)
 
 
 @pytest.mark.parametrize(("param", "value"), [("n_init", 0), ("init_epochs", 0)])
