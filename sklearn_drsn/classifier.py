@@ -437,8 +437,8 @@ or (n_samples, channels, height, width)
         a continued run draws its next shuffles.
         """
         X = run.X
-        net = self._make_net(run.config, X.shape[1], run.n_classes, X.ndim - 2, run.device,
-                             run.valid_ds)  # fmt: skip
+        ndim = X.ndim - 2
+        net = self._make_net(run.config, X.shape[1], run.n_classes, ndim, run.device, run.valid_ds)
         with _forked_rng(run.device):
             torch.manual_seed(seed)
             net.initialize()

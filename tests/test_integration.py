@@ -89,3 +89,19 @@ def test_cuda_model_unpickles_onto_the_cpu(tmp_path):
     load = "pickle.load(open(d + '/model.pkl', 'rb'))"
     proba = predict_proba_in_fresh_process(tmp_path, load, X, hide_gpu=True)
     np.testing.assert_allclose(proba, clf.predict_proba(X), atol=1e-4)
+
+
+@pytest.mark.gpu
+@requires_cuda
+def test_cuda_best_initialisation_trains_on_the_gpu_and_matches_the_cpu_choice():
+    # The chosen candidate trains on from its trial on the device; its shuffles come
+    # from the CPU generator state saved after the trial, as on the CPU.
+    X, y = make_signals(n_per_class=30)
+    params = {**FAST, "n_init": 3, "init_epochs": 2}
+    cpu = DRSNClassifier(**{**params, "device": "cpu"}).fit(X, y)
+    gpu = DRSNClassifier(**{**params, "device": "cuda"}).fit(X, y)
+    assert next(gpu.net_.module_.parameters()).is_cuda
+    assert gpu.n_epochs_ == cpu.n_epochs_ == FAST["max_epochs"]
+    np.testing.assert_allclose(
+        gpu.history_[:, "train_loss"], cpu.history_[:, "train_loss"], rtol=1e-2
+    )
