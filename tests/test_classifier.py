@@ -488,18 +488,14 @@ def _plain_fits(X, y, params, seeds):
     return [DRSNClassifier(**{**params, "random_state": s}).fit(X, y) for s in seeds]
 
 
+# "paper": milestones after epochs 2 and 3 of 4, at the end of the trial and after it.
+# With a validation split the chosen candidate is trained again, not continued.
 @pytest.mark.parametrize(
     ("seed", "extra"),
     [
-        (
-            0,
-            {"lr_schedule": "paper"},
-        ),  # milestones after epochs 2 and 3 of 4: inside and after the trial
-        (7, {"lr_schedule": "cosine"}),
-        (
-            3,
-            {"lr_schedule": "constant", "validation_fraction": 0.25},
-        ),  # trained again, not resumed
+        pytest.param(0, {"lr_schedule": "paper"}, id="paper-schedule"),
+        pytest.param(7, {"lr_schedule": "cosine"}, id="cosine"),
+        pytest.param(3, {"lr_schedule": "constant", "validation_fraction": 0.25}, id="validation"),
     ],
 )
 def test_n_init_fit_is_the_plain_fit_of_the_candidate_with_the_lowest_trial_loss(
