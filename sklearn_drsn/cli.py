@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from . import __version__
+from ._run_folder import RunFolder, data_fingerprint
 from .experiment import (
     CLASSIC_MODELS,
     DEEP_MODELS,
@@ -40,7 +41,7 @@ ALL_MODELS = [*DEEP_MODELS, *CLASSIC_MODELS]
 
 # Each preset fills in the options the user did not give.
 PRESETS: dict[str, dict] = {
-    # About 18 minutes on a 2-core CPU. Batch 32, not the paper's 128: with 1,333
+    # 18-21 minutes on a 2-core CPU (Intel Xeon, AMD EPYC). Batch 32, not the paper's 128: with 1,333
     # training signals a fold, batch 128 gave 400 optimiser steps in all (the paper
     # takes 20,000) and under-trained networks (5 dB, one fold: DRSN-CW 81 % at
     # batch 128 and 40 epochs, 94 % at batch 32 and 30 epochs, in about the same time).
@@ -53,20 +54,20 @@ PRESETS: dict[str, dict] = {
         n_per_class=250, length=2048, severity=2.0, folds=3, epochs=30, batch_size=32,
         noise=["gaussian"], snrs=[-5.0, 5.0],
         models=["drsn-cw", "drsn-cs", "resnet", "convnet", "random-forest", "svc"],
-        threshold_batch_norm=False, widths=None, n_init=3,
+        threshold_batch_norm=False, widths=None, n_init=3, init_epochs=None,
     ),
     # The paper's protocol (Sec. III): for a GPU machine.
     "paper": dict(
         n_per_class=3600, length=2048, severity=2.0, folds=10, epochs=100, batch_size=128,
         noise=list(NOISE_KINDS), snrs=[float(s) for s in range(-5, 6)],
         models=ALL_MODELS,
-        threshold_batch_norm=False, widths=None, n_init=1,
+        threshold_batch_norm=False, widths=None, n_init=1, init_epochs=None,
     ),
     # A smoke test in seconds.
     "quick": dict(
         n_per_class=8, length=256, severity=2.0, folds=2, epochs=2, batch_size=16,
         noise=["gaussian"], snrs=[0.0], models=["drsn-cw", "resnet", "random-forest"],
-        threshold_batch_norm=False, widths=None, n_init=1,
+        threshold_batch_norm=False, widths=None, n_init=1, init_epochs=None,
     ),
 }  # fmt: skip
 
@@ -95,8 +96,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--preset",
         choices=sorted(PRESETS),
         default="default",
-        help="default: about 18 min on a 2-core CPU; paper: the full protocol "
-        "(GPU); quick: a smoke test",
+        help="default: 18-22 min on a 2-core CPU; paper: the full protocol "
+        "(a GPU, many hours); quick: a smoke test",
     )
     p.add_argument(
         "--data",
@@ -137,8 +138,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--n-init",
         type=_int_at_least(1),
-        help="initialisations tried per deep model fit, the one with the lowest training "
-        "loss after 10%% of the epochs trained on (default preset: 3)",
+        help="initialisations tried per deep model fit; the one with the lowest training "
+        "loss after its trial trains on (default preset: 3)",
+    )
+    p.add_argument(
+        "--init-epochs",
+        type=_int_at_least(1),
+        help="epochs of each trial with --n-init above 1 (default: a sixth of --epochs)",
     )
     p.add_argument("--n-per-class", type=_int_at_least(2), help="simulator: signals per class")
     p.add_argument("--length", type=_int_at_least(8), help="simulator: samples per signal")
@@ -186,7 +192,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--out",
         type=Path,
         default=Path("drsn-results"),
-        help="output folder for results.csv, summary.csv and accuracy.png",
+        help="output folder for results.csv (written fit by fit), run.json, summary.csv "
+        "and accuracy.png",
+    )
+    p.add_argument(
+        "--resume",
+        action="store_true",
+        help="go on with the run in --out: run only the fits missing from its results.csv "
+        "(its data, folds, seed and deep-model settings must be the same; models, noise "
+        "kinds and SNRs may be added)",
     )
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -269,6 +283,39 @@ def _load_data(args: argparse.Namespace, settings: dict):
     return X, y, fs, f"drivetrain simulator ({len(X)} signals of {X.shape[-1]} samples)"
 
 
+#: The settings that go to the deep models, and the DRSNClassifier parameter of each.
+_DEEP_SETTINGS = {
+    "epochs": "max_epochs",
+    "batch_size": "batch_size",
+    "threshold_batch_norm": "threshold_batch_norm",
+    "widths": "widths",
+    "n_init": "n_init",
+    "init_epochs": "init_epochs",
+}
+
+
+def _deep_params(settings: dict) -> dict:
+    """The DRSNClassifier hyper-parameters of the deep models for these settings."""
+    return {param: settings[key] for key, param in _DEEP_SETTINGS.items()}
+
+
+def _describe(settings: dict, raw_amplitudes: bool) -> str:
+    text = (
+        f"models: {', '.join(settings['models'])}; noise: {', '.join(settings['noise'])}; "
+        f"SNRs: {', '.join('clean' if math.isinf(s) else f'{s:g}' for s in settings['snrs'])} dB; "
+        f"{settings['folds']} folds; {settings['epochs']} epochs of batch "
+        f"{settings['batch_size']}; "
+        + ("raw amplitudes" if raw_amplitudes else "each signal standardised")
+        + ("" if settings["threshold_batch_norm"] else "; threshold nets without BatchNorm")
+        + ("" if settings["widths"] is None else f"; widths {settings['widths']}")
+    )
+    if settings["n_init"] > 1:
+        text += f"; best of {settings['n_init']} initialisations"
+        if settings["init_epochs"] is not None:
+            text += f" after {settings['init_epochs']} epochs"
+    return text
+
+
 def run(args: argparse.Namespace) -> int:
     settings = _settings(args)
     if args.scheduler is not None or args.local_cluster is not None:
@@ -282,43 +329,63 @@ def run(args: argparse.Namespace) -> int:
             f"the smallest class has {counts.min()} signals, fewer than --folds "
             f"{settings['folds']}"
         )
-    args.out.mkdir(parents=True, exist_ok=True)
+    deep_params = _deep_params(settings)
+    # What decides every fit's result; --resume insists on the same. Models, noise
+    # kinds and SNRs may change: each fit depends on its own alone.
+    protocol = {
+        "data_sha256": data_fingerprint(X, y),
+        "folds": settings["folds"],
+        "seed": args.seed,
+        "signals": "raw amplitudes" if args.raw_amplitudes else "standardised",
+        **{key: settings[key] for key in _DEEP_SETTINGS},
+    }
+    results_file = RunFolder(args.out, protocol)
+    completed = results_file.resume() if args.resume else results_file.start()
     print(f"data: {description}")
-    print(
-        f"models: {', '.join(settings['models'])}; noise: {', '.join(settings['noise'])}; "
-        f"SNRs: {', '.join('clean' if math.isinf(s) else f'{s:g}' for s in settings['snrs'])} dB; "
-        f"{settings['folds']} folds; {settings['epochs']} epochs of batch "
-        f"{settings['batch_size']}; "
-        + ("raw amplitudes" if args.raw_amplitudes else "each signal standardised")
-        + ("" if settings["threshold_batch_norm"] else "; threshold nets without BatchNorm")
-        + ("" if settings["widths"] is None else f"; widths {settings['widths']}")
-        + ("" if settings["n_init"] == 1 else f"; best of {settings['n_init']} initialisations")
-    )
+    print(_describe(settings, args.raw_amplitudes))
+    if args.resume:
+        print(f"resuming: {len(completed)} fold results in {results_file.csv}")
     start = time.perf_counter()
     with _dask_backend(args.scheduler, args.local_cluster) as cluster:
         if cluster is not None:
             print(f"fits: {cluster}")
         n_jobs = -1 if cluster is not None else _n_jobs(args.jobs, args.device)
         bar = _ProgressBar(enabled=not args.no_progress)
+
+        def on_result(result, n_fits: int) -> None:
+            results_file.append(result)
+            bar.update(result, n_fits)
+
         try:
             results = run_comparison(
                 X, y, settings["models"], noise_kinds=settings["noise"],
                 snrs_db=settings["snrs"], n_splits=settings["folds"],
-                max_epochs=settings["epochs"], batch_size=settings["batch_size"],
-                device=args.device, fs=fs, standardize_signals=not args.raw_amplitudes,
-                threshold_batch_norm=settings["threshold_batch_norm"],
-                widths=settings["widths"], n_init=settings["n_init"],
+                deep_params=deep_params, device=args.device, fs=fs,
+                standardize_signals=not args.raw_amplitudes,
                 random_state=args.seed, n_jobs=n_jobs,
-                on_result=bar.update,
+                on_result=on_result, completed=completed,
             )  # fmt: skip
-        finally:
+        except BaseException:
             bar.close()
+            if results_file.appended:
+                print(
+                    f"sklearn-drsn: note: {results_file.appended} new fold results are "
+                    f"saved in {results_file.csv}; the same command with --resume goes "
+                    "on from there",
+                    file=sys.stderr,
+                )
+            raise
+        bar.close()
+    # Rows of models or conditions that an earlier run had and this one has not
+    # are kept in results.csv and in the summary: nothing measured is lost.
+    done = {r.key for r in results}
+    results = [r for r in completed if r.key not in done] + results
     summary = summarise(results)
     print()
     print(format_table(summary))
-    write_csv(results, args.out / "results.csv")
+    write_csv(results, results_file.csv)
     _write_summary(summary, args.out / "summary.csv")
-    outputs = [args.out / "results.csv", args.out / "summary.csv"]
+    outputs = [results_file.csv, args.out / "summary.csv"]
     try:
         plot_accuracy(summary, args.out / "accuracy.png")
         outputs.append(args.out / "accuracy.png")

@@ -14,7 +14,7 @@ import math
 import os
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -41,6 +41,7 @@ __all__ = [
     "format_table",
     "make_model",
     "plot_accuracy",
+    "read_csv",
     "run_comparison",
     "summarise",
     "write_csv",
@@ -74,51 +75,69 @@ DISPLAY_NAMES = {
 }
 
 
+#: DRSNClassifier parameters that ``deep_params`` cannot set: the model's name chooses
+#: the first two, and the comparison's own arguments the others.
+_FIXED_DEEP_PARAMS = ("shrinkage", "shortcut", "device", "random_state")
+
+
 def make_model(
     name: str,
     *,
-    max_epochs: int = 100,
-    batch_size: int | None = None,
+    deep_params: Mapping[str, object] | None = None,
     device: str = "auto",
     random_state: int = 0,
     fs: float | None = None,
-    threshold_batch_norm: bool = True,
-    widths: Sequence[int] | None = None,
-    n_init: int = 1,
 ):
     """A fresh, unfitted model by name (see ``DEEP_MODELS`` and ``CLASSIC_MODELS``).
 
     Classic models are a Pipeline of :func:`~sklearn_drsn.features.make_vibration_features`,
-    a scaler and the classifier; deep models are :class:`~sklearn_drsn.DRSNClassifier`
+    a scaler and the classifier. Deep models are :class:`~sklearn_drsn.DRSNClassifier`
     configurations with the paper's recipe (``recipe="paper"``, whatever the
-    size of the data: this is the paper's protocol) and ``max_epochs`` epochs;
-    ``batch_size`` None keeps the paper's 128. ``threshold_batch_norm`` goes to
-    the DRSNs (the ResNet and ConvNet have no threshold sub-networks);
-    ``widths`` (channels of the three stages) to every deep model, None
-    keeping the paper's (4, 8, 16); ``n_init`` (initialisations tried, see
-    :class:`~sklearn_drsn.DRSNClassifier`) to every deep model.
+    size of the data: this is the paper's protocol: 100 epochs of batch 128,
+    widths 4, 8, 16), changed by ``deep_params``.
+
+    Parameters
+    ----------
+    name : str
+        A key of ``DEEP_MODELS`` or ``CLASSIC_MODELS``.
+    deep_params : mapping, optional
+        :class:`~sklearn_drsn.DRSNClassifier` hyper-parameters for the deep
+        models, e.g. ``{"max_epochs": 30, "batch_size": 32, "n_init": 3}``;
+        classic models ignore them. ``threshold_batch_norm`` matters only to
+        the DRSNs (the ResNet and ConvNet have no threshold sub-networks).
+        ``shrinkage`` and ``shortcut`` (set by ``name``), ``device`` and
+        ``random_state`` (arguments of their own) are not allowed. Checked
+        here, before any fit.
+    device : str, default="auto"
+        Device of the deep models.
+    random_state : int, default=0
+        Seed of the model.
+    fs : float, optional
+        Sampling rate, used only to name the classic features.
+
+    Returns
+    -------
+    estimator
+        An unfitted scikit-learn estimator.
+
+    Raises
+    ------
+    ValueError
+        For an unknown model name, or a ``deep_params`` key or value that
+        :class:`~sklearn_drsn.DRSNClassifier` does not accept.
 
     Examples
     --------
-    >>> make_model("resnet", max_epochs=10).get_params()["shrinkage"] is None
+    >>> make_model("resnet", deep_params={"max_epochs": 10}).get_params()["shrinkage"] is None
     True
     >>> [step for step, _ in make_model("svc").steps]
     ['featureunion', 'standardscaler', 'svc']
     """
     if name in DEEP_MODELS:
-        settings = DEEP_MODELS[name]
-        if settings["shrinkage"] is not None:
-            settings = {**settings, "threshold_batch_norm": threshold_batch_norm}
-        return DRSNClassifier(
-            **settings,
-            recipe="paper",
-            max_epochs=max_epochs,
-            batch_size=batch_size,
-            widths=None if widths is None else tuple(widths),
-            n_init=n_init,
-            device=device,
-            random_state=random_state,
+        model = DRSNClassifier(
+            **DEEP_MODELS[name], recipe="paper", device=device, random_state=random_state
         )
+        return model.set_params(**_check_deep_params(deep_params))
     if name in CLASSIC_MODELS:
         # n_jobs=1: the features are computed inside the fit's own process; under a
         # Dask backend the default would send each of them to the cluster as a task.
@@ -126,6 +145,46 @@ def make_model(
         return make_pipeline(features, StandardScaler(), CLASSIC_MODELS[name](random_state))
     known = ", ".join([*DEEP_MODELS, *CLASSIC_MODELS])
     raise ValueError(f"unknown model {name!r}; choose from: {known}")
+
+
+def _check_deep_params(deep_params: Mapping[str, object] | None) -> dict[str, object]:
+    """``deep_params`` as a dict, checked as :func:`make_model` needs them.
+
+    A comparison can run for hours; a misspelt name or a value out of range
+    should stop it before the first fit, not in the middle.
+
+    Examples
+    --------
+    >>> _check_deep_params({"max_epochs": 30})
+    {'max_epochs': 30}
+    >>> _check_deep_params({"epochs": 30})  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: deep_params: 'epochs' is not a DRSNClassifier parameter; ...
+    """
+    params = dict(deep_params or {})
+    known = DRSNClassifier().get_params()
+    for key in params:
+        if key in _FIXED_DEEP_PARAMS:
+            raise ValueError(
+                f"deep_params cannot set {key!r}: "
+                + ("the model's name chooses it" if key in ("shrinkage", "shortcut")
+                   else f"use the {key} argument")
+            )  # fmt: skip
+        if key not in known:
+            raise ValueError(
+                f"deep_params: {key!r} is not a DRSNClassifier parameter; "
+                f"choose from: {', '.join(k for k in known if k not in _FIXED_DEEP_PARAMS)}"
+            )
+    if "widths" in params and params["widths"] is not None:
+        params["widths"] = tuple(params["widths"])  # a list from a config file hashes too
+    probe = DRSNClassifier(**params)
+    try:
+        probe._validate_params()  # scikit-learn's constraints, as fit checks them
+        probe._check_architecture()
+    except ValueError as exc:
+        raise ValueError(f"deep_params: {exc}") from None
+    return params
 
 
 @dataclass(frozen=True)
@@ -139,6 +198,11 @@ class FoldResult:
     accuracy: float
     fit_seconds: float
 
+    @property
+    def key(self) -> tuple[str, float, str, int]:
+        """``(noise, snr_db, model, fold)``: which fit this is."""
+        return (self.noise, self.snr_db, self.model, self.fold)
+
 
 def run_comparison(
     X: np.ndarray,
@@ -148,17 +212,14 @@ def run_comparison(
     noise_kinds: Sequence[str] = ("gaussian",),
     snrs_db: Sequence[float] = (-5.0, 0.0, 5.0),
     n_splits: int = 5,
-    max_epochs: int = 100,
-    batch_size: int | None = None,
+    deep_params: Mapping[str, object] | None = None,
     device: str = "auto",
     fs: float | None = None,
     standardize_signals: bool = True,
-    threshold_batch_norm: bool = True,
-    widths: Sequence[int] | None = None,
-    n_init: int = 1,
     random_state: int = 0,
     n_jobs: int | None = 1,
     on_result: Callable[[FoldResult, int], None] | None = None,
+    completed: Sequence[FoldResult] = (),
 ) -> list[FoldResult]:
     """Cross-validate every model on every noisy copy of ``(X, y)``, on the same folds.
 
@@ -176,12 +237,16 @@ def run_comparison(
         SNR levels in dB; ``inf`` means no added noise.
     n_splits : int, default=5
         Folds of the stratified k-fold cross-validation (the paper uses 10).
-    max_epochs : int, default=100
-        Epochs of the deep models.
-    batch_size : int, optional
-        Mini-batch size of the deep models; None keeps the paper's 128. On
-        small data sets, fewer signals per batch give more optimiser steps
-        per epoch (the paper's 25,920 training signals give 200 an epoch).
+    deep_params : mapping, optional
+        :class:`~sklearn_drsn.DRSNClassifier` hyper-parameters for every deep
+        model (see :func:`make_model`); None keeps the paper's recipe (100
+        epochs of batch 128, widths 4, 8, 16, one initialisation, the
+        threshold sub-networks with BatchNorm). The main job's ``default``
+        preset gives ``{"max_epochs": 30, "batch_size": 32,
+        "threshold_batch_norm": False, "n_init": 3}``: on 1,333 training
+        signals a batch of 128 gives 10 optimiser steps an epoch (the paper's
+        25,920 signals give 200), and some initial weights never learn at
+        -5 dB in 30 epochs (see the main job's docs). Checked before any fit.
     device : str, default="auto"
         Device of the deep models.
     fs : float, optional
@@ -195,18 +260,6 @@ def run_comparison(
         so doing it once before the split is the same as a first pipeline
         step in every model, and leaks nothing between folds. False feeds the
         noisy signals as they are (the paper's raw amplitudes).
-    threshold_batch_norm : bool, default=True
-        The BatchNorm in the DRSNs' threshold sub-networks (the paper's);
-        False drops it (see :class:`~sklearn_drsn.DRSNClassifier`).
-    widths : sequence of int, optional
-        Channels of the deep models' stages; None keeps the paper's
-        (4, 8, 16). Wider networks failed less often at -5 dB in the
-        default preset's budget (see the main job's docs), at more cost.
-    n_init : int, default=1
-        Initialisations tried by every deep model (see
-        :class:`~sklearn_drsn.DRSNClassifier`): the one with the lowest
-        training loss after a sixth of the epochs trains on, at the cost of
-        ``n_init - 1`` sixths of a fit more.
     random_state : int, default=0
         Seeds the noise and the folds, and through them every model: on fold
         ``k`` all models get the same seed, derived from ``(random_state, k)``,
@@ -221,8 +274,18 @@ def run_comparison(
         than this one (a loky or Dask worker) sets that process to one
         PyTorch thread.
     on_result : callable, optional
-        Called as ``on_result(result, n_fits)`` after each fit, e.g. to
-        advance a progress bar.
+        Called as ``on_result(result, n_fits)`` after each fit, in the order
+        of the returned rows, e.g. to advance a progress bar or to save each
+        result as it comes; ``n_fits`` is the number of fits this call runs.
+    completed : sequence of FoldResult, default=()
+        Results of an earlier call with the same ``X``, ``y``, ``n_splits``,
+        ``deep_params``, ``standardize_signals`` and ``random_state`` (an
+        interrupted run, read back with :func:`read_csv`): the fits they
+        cover are not run again and their rows are returned in their place.
+        Every fit's result depends only on those arguments and on its own
+        noise kind, SNR, model and fold, so the rows are the ones an
+        uninterrupted run gives (on the same machine and device). Rows for
+        other conditions or models are ignored.
 
     Returns
     -------
@@ -238,6 +301,7 @@ def run_comparison(
     (2, 'knn')
     """
     X, y = np.asarray(X), np.asarray(y)
+    deep_params = _check_deep_params(deep_params)  # also when only classic models run
     folds = list(
         StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=random_state).split(X, y)
     )
@@ -247,14 +311,10 @@ def run_comparison(
     prototypes = {
         (name, k): make_model(
             name,
-            max_epochs=max_epochs,
-            batch_size=batch_size,
+            deep_params=deep_params,
             device=device,
             random_state=_fold_seed(random_state, k),
             fs=fs,
-            threshold_batch_norm=threshold_batch_norm,
-            widths=widths,
-            n_init=n_init,
         )
         for name in models
         for k in range(n_splits)
@@ -269,22 +329,27 @@ def run_comparison(
         for name in models
         for k in range(n_splits)
     ]
+    done = {r.key: r for r in completed}
+    todo = [t for t in tasks if t not in done]
     results = []
     driver = _process_id()
     for kind, snr in conditions:
-        X_noisy = _noisy(X, kind, snr, random_state)  # one noisy copy in memory at a time
-        if standardize_signals:
-            X_noisy = SignalStandardizer().fit_transform(X_noisy)
-        batch = [t for t in tasks if t[:2] == (kind, snr)]
-        jobs = (
-            delayed(_fit_and_score)(prototypes[name, k], X_noisy, y, *folds[k], driver=driver)
-            for _, _, name, k in batch
-        )
-        scores = Parallel(n_jobs=n_jobs, return_as="generator")(jobs)
-        for (_, _, name, k), (accuracy, seconds) in zip(batch, scores):
-            results.append(FoldResult(kind, snr, name, k, accuracy, seconds))
-            if on_result is not None:
-                on_result(results[-1], len(tasks))
+        batch = [t for t in todo if t[:2] == (kind, snr)]
+        fresh = {}
+        if batch:  # no noise to draw for a condition that is all done
+            X_noisy = _noisy(X, kind, snr, random_state)  # one noisy copy in memory at a time
+            if standardize_signals:
+                X_noisy = SignalStandardizer().fit_transform(X_noisy)
+            jobs = (
+                delayed(_fit_and_score)(prototypes[name, k], X_noisy, y, *folds[k], driver=driver)
+                for _, _, name, k in batch
+            )
+            scores = Parallel(n_jobs=n_jobs, return_as="generator")(jobs)
+            for task, (accuracy, seconds) in zip(batch, scores):
+                fresh[task] = FoldResult(*task, accuracy, seconds)
+                if on_result is not None:
+                    on_result(fresh[task], len(todo))
+        results.extend(done[t] if t in done else fresh[t] for t in tasks if t[:2] == (kind, snr))
     return results
 
 
@@ -386,15 +451,74 @@ def _format_snr(snr: float) -> str:
     return "clean" if not math.isfinite(snr) else f"{snr:g}"
 
 
+CSV_COLUMNS = tuple(FoldResult.__dataclass_fields__)
+
+
 def write_csv(results: Sequence[FoldResult], path: str | Path) -> Path:
     """Write one CSV row per fold result (columns as :class:`FoldResult`)."""
     path = Path(path)
     with path.open("w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=list(FoldResult.__dataclass_fields__))
+        writer = csv.DictWriter(f, fieldnames=CSV_COLUMNS)
         writer.writeheader()
         for r in results:
             writer.writerow(asdict(r))
     return path
+
+
+def read_csv(path: str | Path) -> list[FoldResult]:
+    """The fold results in a CSV file written by :func:`write_csv` or by the main job.
+
+    The main job writes each row as its fit ends; a run killed while it
+    wrote one leaves a last line without its line break, which is dropped
+    here (its fit is simply run again on ``--resume``).
+
+    Parameters
+    ----------
+    path : str or path-like
+        The CSV file.
+
+    Returns
+    -------
+    list of FoldResult
+        Its rows, in the file's order.
+
+    Raises
+    ------
+    ValueError
+        If the file does not have the columns of :class:`FoldResult`, or a
+        complete row does not parse.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "results.csv")
+    >>> rows = [FoldResult("gaussian", -5.0, "svc", 0, 0.5, 1.2)]
+    >>> read_csv(write_csv(rows, path)) == rows
+    True
+    """
+    path = Path(path)
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines(keepends=True)
+    if lines and not lines[-1].endswith("\n"):
+        lines = lines[:-1]  # cut short while it was written
+    reader = csv.DictReader(lines)
+    if tuple(reader.fieldnames or ()) != CSV_COLUMNS:
+        raise ValueError(
+            f"{path} is not a results file of the main job: its columns are "
+            f"{reader.fieldnames}, expected {list(CSV_COLUMNS)}"
+        )
+    rows = []
+    for line, row in enumerate(reader, start=2):
+        try:
+            rows.append(
+                FoldResult(
+                    row["noise"], float(row["snr_db"]), row["model"], int(row["fold"]),
+                    float(row["accuracy"]), float(row["fit_seconds"]),
+                )
+            )  # fmt: skip
+        except (TypeError, ValueError):
+            raise ValueError(f"{path}, line {line}: not a fold result: {row}") from None
+    return rows
 
 
 def plot_accuracy(summary: Sequence[dict], path: str | Path):

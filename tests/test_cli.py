@@ -75,6 +75,7 @@ def test_cli_reads_the_users_npz(tmp_path):
         (["--widths", "8,x"], "positive integers"),
         (["--widths", "16,8"], "must not decrease"),
         (["--n-init", "0"], "at least 1"),
+        (["--init-epochs", "0"], "at least 1"),
         (["--local-cluster", "1"], "at least 2"),
         (["--jobs", "2", "--scheduler", "tcp://127.0.0.1:8786"], "not allowed with"),
     ],
@@ -128,7 +129,7 @@ def comparison_kwargs(monkeypatch):
 )
 def test_batch_size_option_reaches_the_comparison(tmp_path, comparison_kwargs, extra, expected):
     assert main([*TINY, "--out", str(tmp_path), *extra]) == 0
-    assert comparison_kwargs["batch_size"] == expected
+    assert comparison_kwargs["deep_params"]["batch_size"] == expected
 
 
 @pytest.mark.parametrize(("extra", "expected"), [([], True), (["--raw-amplitudes"], False)])
@@ -153,7 +154,7 @@ def test_threshold_batch_norm_option_reaches_the_comparison(
     tmp_path, comparison_kwargs, extra, expected
 ):
     assert main([*TINY, "--out", str(tmp_path), *extra]) == 0
-    assert comparison_kwargs["threshold_batch_norm"] is expected
+    assert comparison_kwargs["deep_params"]["threshold_batch_norm"] is expected
 
 
 @pytest.mark.parametrize(
@@ -163,7 +164,7 @@ def test_widths_option_reaches_the_comparison(
     tmp_path, comparison_kwargs, capsys, extra, expected
 ):
     assert main([*TINY, "--out", str(tmp_path), *extra]) == 0
-    assert comparison_kwargs["widths"] == expected
+    assert comparison_kwargs["deep_params"]["widths"] == expected
     assert ("widths (8, 16, 32)" in capsys.readouterr().out) is bool(extra)
 
 
@@ -174,8 +175,27 @@ def test_n_init_option_reaches_the_comparison(
     tmp_path, comparison_kwargs, capsys, extra, expected
 ):
     assert main([*TINY, "--out", str(tmp_path), *extra]) == 0
-    assert comparison_kwargs["n_init"] == expected
+    assert comparison_kwargs["deep_params"]["n_init"] == expected
     assert ("best of 4 initialisations" in capsys.readouterr().out) is bool(extra)
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [(["--n-init", "3"], None), (["--n-init", "3", "--init-epochs", "2"], 2)],
+)
+def test_init_epochs_option_reaches_the_comparison(
+    tmp_path, comparison_kwargs, capsys, extra, expected
+):
+    assert main([*TINY, "--out", str(tmp_path), *extra]) == 0
+    assert comparison_kwargs["deep_params"]["init_epochs"] == expected
+    assert comparison_kwargs["deep_params"]["n_init"] == 3
+    printed = capsys.readouterr().out
+    assert ("best of 3 initialisations after 2 epochs" in printed) is (expected == 2)
+
+
+def test_epochs_option_reaches_the_deep_models(tmp_path, comparison_kwargs):
+    assert main([*TINY, "--out", str(tmp_path), "--epochs", "4"]) == 0
+    assert comparison_kwargs["deep_params"]["max_epochs"] == 4
 
 
 def test_default_preset_tries_three_initialisations_and_the_paper_preset_one():

@@ -1,5 +1,6 @@
 """The comparison protocol: same noise and folds for every model, reproducible, parallel."""
 
+import dataclasses
 import math
 
 import numpy as np
@@ -9,7 +10,16 @@ from sklearn.tree import DecisionTreeClassifier
 
 from sklearn_drsn import DRSNClassifier
 from sklearn_drsn.datasets import make_drivetrain
-from sklearn_drsn.experiment import _noisy, format_table, make_model, run_comparison, summarise
+from sklearn_drsn.experiment import (
+    FoldResult,
+    _noisy,
+    format_table,
+    make_model,
+    read_csv,
+    run_comparison,
+    summarise,
+    write_csv,
+)
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +44,7 @@ def test_every_model_sees_the_same_noisy_data():
 
 
 def test_results_are_reproducible_and_parallel_equals_serial(small_drivetrain):
-    kwargs = dict(snrs_db=[0.0], n_splits=2, max_epochs=1, random_state=3)
+    kwargs = dict(snrs_db=[0.0], n_splits=2, deep_params={"max_epochs": 1}, random_state=3)
     serial = run_comparison(*small_drivetrain, ["drsn-cw", "svc"], n_jobs=1, **kwargs)
     parallel = run_comparison(*small_drivetrain, ["drsn-cw", "svc"], n_jobs=2, **kwargs)
     assert [(r.model, r.fold, r.accuracy) for r in serial] == [
@@ -59,44 +69,75 @@ def test_standardised_signals_make_the_sensor_gain_irrelevant(small_drivetrain):
 
 
 def test_summary_and_table_agree_with_the_folds():
-    from sklearn_drsn.experiment import FoldResult
-
     rows = [FoldResult("gaussian", -5.0, "drsn-cw", k, a, 1.0) for k, a in enumerate([0.5, 0.7])]
     (summary,) = summarise(rows)
     assert summary["mean"] == pytest.approx(0.6) and summary["std"] == pytest.approx(0.1)
     assert "60.0 ± 10.0" in format_table([summary])
 
 
-def test_deep_models_take_the_batch_size_and_default_to_the_papers():
-    assert make_model("drsn-cw", batch_size=16).get_params()["batch_size"] == 16
-    assert make_model("resnet").get_params()["batch_size"] is None  # the recipe's 128
-    classic = make_model("svc", batch_size=16).get_params()  # classic models ignore it
-    assert not any(key.endswith("batch_size") for key in classic)
+DEEP = ("drsn-cw", "drsn-cs", "resnet", "convnet")
 
 
-@pytest.mark.parametrize("value", [True, False])
-def test_drsns_take_the_threshold_batch_norm_setting(value):
-    for name in ("drsn-cw", "drsn-cs"):
-        assert make_model(name, threshold_batch_norm=value).threshold_batch_norm is value
-    # The baselines have no threshold sub-network: nothing to set.
-    for name in ("resnet", "convnet"):
-        assert make_model(name, threshold_batch_norm=value).threshold_batch_norm is True
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"batch_size": 16},
+        {"max_epochs": 30, "n_init": 3, "init_epochs": 4},
+        {"widths": [8, 16, 32], "threshold_batch_norm": False},
+        {"lr": 0.05, "kernel_size": 5},
+    ],
+    ids=["batch", "initialisations", "network", "any-parameter"],
+)
+def test_deep_params_reach_every_deep_model_and_no_classic_one(params):
+    for name in DEEP:
+        got = make_model(name, deep_params=params).get_params()
+        expected = {k: tuple(v) if k == "widths" else v for k, v in params.items()}
+        assert {k: got[k] for k in params} == expected
+        assert got["recipe"] == "paper"  # the paper's protocol, whatever the data's size
+    classic = make_model("svc", deep_params=params).get_params()
+    assert not any(key.endswith(tuple(params)) for key in classic)
 
 
-def test_deep_models_take_the_widths_and_default_to_the_papers():
-    for name in ("drsn-cw", "drsn-cs", "resnet", "convnet"):
-        assert make_model(name, widths=[8, 16, 32]).widths == (8, 16, 32)
-        assert make_model(name).widths is None  # the recipe's (4, 8, 16)
-    classic = make_model("svc", widths=(8,)).get_params()  # classic models ignore it
-    assert not any(key.endswith("widths") for key in classic)
+def test_without_deep_params_the_deep_models_keep_the_papers_recipe():
+    for name in DEEP:
+        params = make_model(name).get_params()
+        # None: the "paper" recipe's 100 epochs of batch 128 and widths (4, 8, 16).
+        assert (params["max_epochs"], params["batch_size"], params["widths"]) == (None,) * 3
+        assert (params["n_init"], params["threshold_batch_norm"]) == (1, True)
+    assert make_model("convnet").shortcut is False and make_model("drsn-cs").shrinkage == "cs"
 
 
-def test_deep_models_take_n_init_and_default_to_one():
-    for name in ("drsn-cw", "drsn-cs", "resnet", "convnet"):
-        assert make_model(name, n_init=3).n_init == 3
-        assert make_model(name).n_init == 1
-    classic = make_model("svc", n_init=3).get_params()  # classic models ignore it
-    assert not any(key.endswith("n_init") for key in classic)
+def test_deep_params_are_not_mutated():
+    params = {"widths": [8, 16, 32], "max_epochs": 3}
+    make_model("resnet", deep_params=params)
+    assert params == {"widths": [8, 16, 32], "max_epochs": 3}
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"epochs": 30}, "'epochs' is not a DRSNClassifier parameter"),
+        ({"shrinkage": "cs"}, "cannot set 'shrinkage': the model's name"),
+        ({"device": "cpu"}, "cannot set 'device': use the device argument"),
+        ({"random_state": 1}, "cannot set 'random_state'"),
+        ({"max_epochs": 0}, "max_epochs"),
+        ({"n_init": 1.5}, "n_init"),
+        ({"widths": (8, 0)}, "widths must be a non-empty sequence of positive ints"),
+        ({"kernel_size": 4}, "kernel_size must be odd"),
+    ],
+)
+def test_bad_deep_params_stop_the_comparison_before_any_fit(
+    small_drivetrain, monkeypatch, params, message
+):
+    import sklearn_drsn.experiment as experiment
+
+    calls = []
+    monkeypatch.setattr(experiment, "_fit_and_score", lambda *a, **k: calls.append(a))
+    for models in (["knn"], ["knn", "resnet"]):  # checked even with no deep model to run
+        with pytest.raises(ValueError, match=message):
+            run_comparison(*small_drivetrain, models, snrs_db=[0.0], n_splits=2,
+                           deep_params=params)  # fmt: skip
+    assert calls == []
 
 
 def test_unknown_model_lists_the_known_ones():
@@ -131,7 +172,7 @@ def test_each_fold_seeds_its_models_differently_and_all_models_alike(
 
     monkeypatch.setattr(experiment, "_fit_and_score", spy)
     run_comparison(*small_drivetrain, ["svc", "drsn-cw"], snrs_db=[0.0], n_splits=2,
-                   max_epochs=1, random_state=5)  # fmt: skip
+                   deep_params={"max_epochs": 1}, random_state=5)  # fmt: skip
     by_fold = {}
     for fold, seed in seen:
         by_fold.setdefault(fold, set()).add(seed)
@@ -139,3 +180,73 @@ def test_each_fold_seeds_its_models_differently_and_all_models_alike(
     assert all(len(seeds) == 1 for seeds in by_fold.values())  # one seed per fold
     assert len(set.union(*by_fold.values())) == 2  # and not the same on both
     assert experiment._fold_seed(5, 0) != experiment._fold_seed(6, 0)
+
+
+def test_completed_fits_are_not_run_again_and_the_rows_are_an_uninterrupted_runs(
+    small_drivetrain, monkeypatch
+):
+    import sklearn_drsn.experiment as experiment
+
+    kwargs = dict(snrs_db=[0.0, math.inf], n_splits=2, deep_params={"max_epochs": 1},
+                  random_state=4)  # fmt: skip
+    models = ["resnet", "knn"]
+    full = run_comparison(*small_drivetrain, models, **kwargs)
+    assert len(full) == 2 * 2 * 2
+    # An interrupted run that got the first three fits and the last one done.
+    done = [*full[:3], full[-1]]
+    # Their fit times mark them: the rows come back as given, not fitted again.
+    done = [dataclasses.replace(r, fit_seconds=1000.0 + i) for i, r in enumerate(done)]
+    other = experiment.FoldResult("pink", 0.0, "svc", 0, 0.1, 1.0)  # not in this run
+    fitted, calls = [], []
+    fit_and_score = experiment._fit_and_score
+
+    def spy(prototype, X, y, train, test, driver):
+        calls.append(test.tobytes())
+        return fit_and_score(prototype, X, y, train, test, driver=driver)
+
+    monkeypatch.setattr(experiment, "_fit_and_score", spy)
+    resumed = run_comparison(
+        *small_drivetrain,
+        models,
+        **kwargs,
+        completed=[other, *done],
+        on_result=lambda result, n_fits: fitted.append((result.key, n_fits)),
+    )
+    assert [r.key for r in resumed] == [r.key for r in full]
+    assert [r.accuracy for r in resumed] == [r.accuracy for r in full]
+    assert resumed[:3] == done[:3] and resumed[-1] == done[-1]
+    missing = [r.key for r in full[3:-1]]
+    assert len(calls) == len(missing) == 4
+    assert fitted == [(key, 4) for key in missing]  # in order, counting this call's fits
+
+
+def test_a_run_with_everything_completed_fits_nothing(small_drivetrain, monkeypatch):
+    import sklearn_drsn.experiment as experiment
+
+    kwargs = dict(snrs_db=[0.0], n_splits=2)
+    full = run_comparison(*small_drivetrain, ["knn"], **kwargs)
+    monkeypatch.setattr(experiment, "_fit_and_score", None)  # would fail if called
+    monkeypatch.setattr(experiment, "_noisy", None)  # nor is any noise drawn
+    assert run_comparison(*small_drivetrain, ["knn"], **kwargs, completed=full) == full
+
+
+def test_csv_round_trip_keeps_every_field(tmp_path):
+    rows = [
+        FoldResult("gaussian", -5.0, "drsn-cw", 0, 0.53125, 12.25),
+        FoldResult("none", math.inf, "knn", 2, 1.0, 0.001),
+    ]
+    assert read_csv(write_csv(rows, tmp_path / "r.csv")) == rows
+
+
+def test_csv_reader_drops_a_last_line_cut_short_and_rejects_other_damage(tmp_path):
+    rows = [FoldResult("pink", 0.0, "svc", k, 0.5, 1.0) for k in range(2)]
+    path = write_csv(rows, tmp_path / "r.csv")
+    text = path.read_text()
+    path.write_text(text + "pink,0.0,svc,2,0.7")  # killed while writing the third row
+    assert read_csv(path) == rows
+    path.write_text(text + "pink,zero,svc,2,0.7,1.0\n")
+    with pytest.raises(ValueError, match="line 4: not a fold result"):
+        read_csv(path)
+    path.write_text("a,b\n1,2\n")
+    with pytest.raises(ValueError, match="not a results file of the main job"):
+        read_csv(path)

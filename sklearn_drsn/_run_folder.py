@@ -1,0 +1,134 @@
+"""The main job's output folder: results saved fit by fit, and runs that resume.
+
+A comparison can run for hours (the ``paper`` preset: 1,320 deep fits). Its
+``results.csv`` grows by one row as each fit ends, and ``run.json`` beside it
+records what decides those results: the data (a SHA-256 of the arrays), the
+folds, the seed, the input handling and the deep models' hyper-parameters.
+``--resume`` checks that record against the new command and runs only the
+fits that are missing. Models, noise kinds and SNRs may differ between the
+runs: each fit depends only on the record and on its own condition, model and
+fold, so a run can also be extended by more of them.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+import numpy as np
+
+from . import __version__
+from .experiment import CSV_COLUMNS, FoldResult, read_csv, write_csv
+
+RESULTS = "results.csv"
+PREVIOUS = "results.previous.csv"
+RECORD = "run.json"
+
+
+def data_fingerprint(X: np.ndarray, y: np.ndarray) -> str:
+    """SHA-256 of the signals (with their dtype and shape) and the labels."""
+    h = hashlib.sha256()
+    X = np.ascontiguousarray(X)
+    h.update(f"{X.dtype.str}{X.shape}".encode())
+    h.update(memoryview(X).cast("B"))  # no copy of a large X
+    h.update("\0".join(map(str, np.asarray(y).tolist())).encode())
+    return h.hexdigest()
+
+
+class RunFolder:
+    """``results.csv`` and ``run.json`` in ``out`` for a run with this ``protocol``.
+
+    Parameters
+    ----------
+    out : Path
+        The output folder (created if missing).
+    protocol : dict
+        JSON-serialisable values that decide every fit's result.
+    """
+
+    def __init__(self, out: Path, protocol: dict) -> None:
+        self.out = Path(out)
+        # Through JSON and back, so that it compares equal to the stored one.
+        self.protocol = json.loads(json.dumps(protocol))
+        self.csv = self.out / RESULTS
+        self.record = self.out / RECORD
+        self.appended = 0
+
+    def start(self) -> list[FoldResult]:
+        """Begin a new run; the results of an earlier one are moved aside, not lost."""
+        self.out.mkdir(parents=True, exist_ok=True)
+        if self.csv.exists():
+            os.replace(self.csv, self.out / PREVIOUS)
+            print(
+                f"sklearn-drsn: note: the earlier results in {self.csv} are now in "
+                f"{self.out / PREVIOUS} (--resume goes on with a run instead)",
+                file=sys.stderr,
+            )
+        self._write_record()
+        write_csv([], self.csv)
+        return []
+
+    def resume(self) -> list[FoldResult]:
+        """The results of the run in ``out``, after checking it had the same protocol.
+
+        With nothing in ``out`` yet, this starts a new run.
+
+        Raises
+        ------
+        ValueError
+            If ``out`` has results but no record, or a record of a run with
+            another protocol, or a results file that does not parse.
+        """
+        if not self.csv.exists() and not self.record.exists():
+            return self.start()
+        if not self.record.exists():
+            raise ValueError(
+                f"cannot resume: {self.out} has {RESULTS} but no {RECORD}, so the settings "
+                "of those results are unknown; run without --resume, or use another --out"
+            )
+        try:
+            stored = json.loads(self.record.read_text(encoding="utf-8"))["protocol"]
+        except (ValueError, KeyError, TypeError):
+            raise ValueError(f"cannot resume: {self.record} is not a run record") from None
+        differences = _differences(stored, self.protocol)
+        if differences:
+            raise ValueError(
+                f"cannot resume: the results in {self.out} come from other settings "
+                f"({'; '.join(differences)}); use the same settings, another --out, or "
+                "no --resume to start afresh"
+            )
+        rows = read_csv(self.csv) if self.csv.exists() else []
+        write_csv(rows, self.csv)  # without a line cut short by an earlier kill
+        return rows
+
+    def append(self, result: FoldResult) -> None:
+        """Add one result to ``results.csv`` (on disk when this returns)."""
+        with self.csv.open("a", newline="", encoding="utf-8") as f:
+            csv.DictWriter(f, fieldnames=CSV_COLUMNS).writerow(asdict(result))
+        self.appended += 1
+
+    def _write_record(self) -> None:
+        record = {"sklearn_drsn": __version__, "protocol": self.protocol}
+        self.record.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+
+
+def _differences(stored: dict, current: dict, prefix: str = "") -> list[str]:
+    """``"key: A before, B now"`` for every value that differs, nested keys dotted."""
+    out = []
+    for key in sorted(set(stored) | set(current)):
+        before, now = stored.get(key), current.get(key)
+        if isinstance(before, dict) and isinstance(now, dict):
+            out += _differences(before, now, f"{prefix}{key}.")
+        elif before != now:
+            out.append(f"{prefix}{key}: {_short(before)} before, {_short(now)} now")
+    return out
+
+
+def _short(value) -> str:
+    text = json.dumps(value)
+    return text if len(text) <= 20 else text[:12] + "..."

@@ -1,0 +1,141 @@
+"""The main job saves every result as its fit ends, and --resume goes on from there."""
+
+import csv
+import json
+
+import pytest
+
+import sklearn_drsn.experiment as experiment
+from sklearn_drsn.cli import main
+
+# In this process (--jobs 1), so that a spy sees every fit; two conditions, two models.
+RUN = ["--preset", "quick", "--no-progress", "--jobs", "1", "--epochs", "1",
+       "--n-per-class", "4", "--models", "resnet,knn", "--snrs=0,clean"]  # fmt: skip
+N_FITS = 2 * 2 * 2  # conditions x models x folds
+
+
+def rows(path):
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def measured(path):
+    """What each fit measured, without its timing."""
+    return [{k: v for k, v in r.items() if k != "fit_seconds"} for r in rows(path)]
+
+
+@pytest.fixture
+def fits(monkeypatch):
+    """Counts the fits run; ``fits.stop_after = n`` interrupts the run at fit n + 1."""
+    state = type("Fits", (), {"count": 0, "stop_after": None})()
+    fit_and_score = experiment._fit_and_score
+
+    def spy(*args, **kwargs):
+        if state.stop_after is not None and state.count == state.stop_after:
+            raise KeyboardInterrupt  # Ctrl-C while this fit runs
+        state.count += 1
+        return fit_and_score(*args, **kwargs)
+
+    monkeypatch.setattr(experiment, "_fit_and_score", spy)
+    return state
+
+
+@pytest.fixture
+def uninterrupted(tmp_path_factory):
+    out = tmp_path_factory.mktemp("whole")
+    assert main([*RUN, "--out", str(out)]) == 0
+    return out
+
+
+def test_an_interrupted_run_resumes_to_the_results_of_an_uninterrupted_one(
+    tmp_path, fits, uninterrupted, capsys
+):
+    fits.count, fits.stop_after = 0, 3
+    assert main([*RUN, "--out", str(tmp_path)]) == 130
+    err = capsys.readouterr().err
+    assert "3 new fold results are saved in" in err and "--resume" in err
+    assert len(rows(tmp_path / "results.csv")) == 3  # each saved as its fit ended
+
+    fits.stop_after, fits.count = None, 0
+    assert main([*RUN, "--out", str(tmp_path), "--resume"]) == 0
+    assert "resuming: 3 fold results" in capsys.readouterr().out
+    assert fits.count == N_FITS - 3  # only the missing fits ran
+    assert measured(tmp_path / "results.csv") == measured(uninterrupted / "results.csv")
+    assert rows(tmp_path / "summary.csv") != []
+    assert (tmp_path / "accuracy.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_resuming_a_finished_run_fits_nothing_and_more_models_fit_only_themselves(tmp_path, fits):
+    assert main([*RUN, "--out", str(tmp_path)]) == 0
+    before = rows(tmp_path / "results.csv")
+    fits.count = 0
+    assert main([*RUN, "--out", str(tmp_path), "--resume"]) == 0
+    assert fits.count == 0
+    assert rows(tmp_path / "results.csv") == before
+    more = [a if a != "resnet,knn" else "resnet,knn,svc" for a in RUN]
+    assert main([*more, "--out", str(tmp_path), "--resume"]) == 0
+    assert fits.count == 2 * 2  # the new model on both conditions and folds
+    after = rows(tmp_path / "results.csv")
+    assert len(after) == len(before) + 4 and all(row in after for row in before)
+    # Fewer models than before: the earlier rows stay in the results.
+    assert main([*RUN[:-3], "--models", "knn", "--snrs=0", "--out", str(tmp_path),
+                 "--resume"]) == 0  # fmt: skip
+    assert sorted(map(str, rows(tmp_path / "results.csv"))) == sorted(map(str, after))
+
+
+@pytest.mark.parametrize(
+    ("change", "difference"),
+    [
+        (["--epochs", "2"], "epochs: 1 before, 2 now"),
+        (["--seed", "1"], "seed: 0 before, 1 now"),
+        (["--folds", "3"], "folds: 2 before, 3 now"),
+        (["--n-per-class", "5"], "data_sha256"),
+        (["--raw-amplitudes"], "signals"),
+        (["--widths", "8,16,32"], "widths: null before, [8, 16, 32] now"),
+    ],
+)
+def test_resuming_with_other_settings_says_which_and_changes_nothing(
+    tmp_path, capsys, change, difference
+):
+    assert main([*RUN, "--snrs=clean", "--out", str(tmp_path)]) == 0
+    files = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    capsys.readouterr()
+    assert main([*RUN, "--snrs=clean", *change, "--out", str(tmp_path), "--resume"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and err.startswith("sklearn-drsn: error: cannot resume")
+    assert difference in err
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == files
+
+
+def test_a_last_row_cut_short_by_a_kill_is_fitted_again(tmp_path, fits, uninterrupted):
+    assert main([*RUN, "--out", str(tmp_path)]) == 0
+    lines = (tmp_path / "results.csv").read_text().splitlines(keepends=True)
+    (tmp_path / "results.csv").write_text("".join(lines[:5]) + lines[5][:9])
+    fits.count = 0
+    assert main([*RUN, "--out", str(tmp_path), "--resume"]) == 0
+    assert fits.count == N_FITS - 4
+    assert measured(tmp_path / "results.csv") == measured(uninterrupted / "results.csv")
+
+
+def test_resume_without_a_run_record_refuses(tmp_path, capsys):
+    assert main([*RUN, "--snrs=clean", "--out", str(tmp_path)]) == 0
+    (tmp_path / "run.json").unlink()
+    assert main([*RUN, "--snrs=clean", "--out", str(tmp_path), "--resume"]) == 2
+    assert "no run.json" in capsys.readouterr().err
+
+
+def test_resume_in_an_empty_folder_starts_the_run(tmp_path, fits):
+    assert main([*RUN, "--out", str(tmp_path / "new"), "--resume"]) == 0
+    assert fits.count == N_FITS
+    record = json.loads((tmp_path / "new" / "run.json").read_text())
+    assert record["protocol"]["epochs"] == 1 and record["protocol"]["folds"] == 2
+
+
+def test_a_new_run_keeps_the_earlier_results_aside(tmp_path, capsys):
+    args = [*RUN, "--snrs=clean", "--out", str(tmp_path)]
+    assert main(args) == 0
+    first = (tmp_path / "results.csv").read_text()
+    capsys.readouterr()
+    assert main(args) == 0
+    assert (tmp_path / "results.previous.csv").read_text() == first
+    assert "results.previous.csv" in capsys.readouterr().err
