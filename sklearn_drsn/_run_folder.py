@@ -59,24 +59,12 @@ class RunFolder:
         self.record = self.out / RECORD
         self.appended = 0
 
-    def start(self) -> list[FoldResult]:
-        """Begin a new run; the results of an earlier one are moved aside, not lost."""
-        self.out.mkdir(parents=True, exist_ok=True)
-        if self.csv.exists():
-            os.replace(self.csv, self.out / PREVIOUS)
-            print(
-                f"sklearn-drsn: note: the earlier results in {self.csv} are now in "
-                f"{self.out / PREVIOUS} (--resume goes on with a run instead)",
-                file=sys.stderr,
-            )
-        self._write_record()
-        write_csv([], self.csv)
-        return []
-
-    def resume(self) -> list[FoldResult]:
+    def load(self) -> list[FoldResult]:
         """The results of the run in ``out``, after checking it had the same protocol.
 
-        With nothing in ``out`` yet, this starts a new run.
+        Writes nothing (:meth:`begin` does), so a run refused here, or one
+        that fails before its first fit, leaves the folder as it was. An
+        empty or missing folder has no results yet.
 
         Raises
         ------
@@ -85,7 +73,7 @@ class RunFolder:
             another protocol, or a results file that does not parse.
         """
         if not self.csv.exists() and not self.record.exists():
-            return self.start()
+            return []
         if not self.record.exists():
             raise ValueError(
                 f"cannot resume: {self.out} has {RESULTS} but no {RECORD}, so the settings "
@@ -102,19 +90,32 @@ class RunFolder:
                 f"({'; '.join(differences)}); use the same settings, another --out, or "
                 "no --resume to start afresh"
             )
-        rows = read_csv(self.csv) if self.csv.exists() else []
-        write_csv(rows, self.csv)  # without a line cut short by an earlier kill
-        return rows
+        return read_csv(self.csv) if self.csv.exists() else []
+
+    def begin(self, completed: list[FoldResult], resume: bool) -> None:
+        """Get ``out`` ready for the fits of this run.
+
+        Resuming, ``results.csv`` is written anew with the ``completed``
+        results of :meth:`load` (a row cut short by a kill is gone). A new
+        run moves the results of an earlier one aside, so they are not lost.
+        """
+        self.out.mkdir(parents=True, exist_ok=True)
+        if not resume and self.csv.exists():
+            os.replace(self.csv, self.out / PREVIOUS)
+            print(
+                f"sklearn-drsn: note: the earlier results in {self.csv} are now in "
+                f"{self.out / PREVIOUS} (--resume goes on with a run instead)",
+                file=sys.stderr,
+            )
+        record = {"sklearn_drsn": __version__, "protocol": self.protocol}
+        self.record.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+        write_csv(completed, self.csv)
 
     def append(self, result: FoldResult) -> None:
         """Add one result to ``results.csv`` (on disk when this returns)."""
         with self.csv.open("a", newline="", encoding="utf-8") as f:
             csv.DictWriter(f, fieldnames=CSV_COLUMNS).writerow(asdict(result))
         self.appended += 1
-
-    def _write_record(self) -> None:
-        record = {"sklearn_drsn": __version__, "protocol": self.protocol}
-        self.record.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
 
 
 def _differences(stored: dict, current: dict, prefix: str = "") -> list[str]:

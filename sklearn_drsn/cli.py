@@ -41,8 +41,8 @@ ALL_MODELS = [*DEEP_MODELS, *CLASSIC_MODELS]
 
 # Each preset fills in the options the user did not give.
 PRESETS: dict[str, dict] = {
-    # 18-21 minutes on a 2-core CPU (Intel Xeon, AMD EPYC). Batch 32, not the paper's 128: with 1,333
-    # training signals a fold, batch 128 gave 400 optimiser steps in all (the paper
+    # 18-21 minutes on a 2-core CPU (Intel Xeon, AMD EPYC). Batch 32, not the paper's
+    # 128: with 1,333 training signals a fold, batch 128 gave 400 optimiser steps (the paper
     # takes 20,000) and under-trained networks (5 dB, one fold: DRSN-CW 81 % at
     # batch 128 and 40 epochs, 94 % at batch 32 and 30 epochs, in about the same time).
     # No BatchNorm in the threshold sub-networks (all presets): on signals standardised
@@ -340,7 +340,7 @@ def run(args: argparse.Namespace) -> int:
         **{key: settings[key] for key in _DEEP_SETTINGS},
     }
     results_file = RunFolder(args.out, protocol)
-    completed = results_file.resume() if args.resume else results_file.start()
+    completed = results_file.load() if args.resume else []  # checks, writes nothing
     print(f"data: {description}")
     print(_describe(settings, args.raw_amplitudes))
     if args.resume:
@@ -350,6 +350,7 @@ def run(args: argparse.Namespace) -> int:
         if cluster is not None:
             print(f"fits: {cluster}")
         n_jobs = -1 if cluster is not None else _n_jobs(args.jobs, args.device)
+        results_file.begin(completed, args.resume)  # the first write to --out, once all is ready
         bar = _ProgressBar(enabled=not args.no_progress)
 
         def on_result(result, n_fits: int) -> None:

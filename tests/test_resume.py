@@ -6,7 +6,7 @@ import json
 import pytest
 
 import sklearn_drsn.experiment as experiment
-from sklearn_drsn.cli import main
+from sklearn_drsn.cli import UsageError, main
 
 # In this process (--jobs 1), so that a spy sees every fit; two conditions, two models.
 RUN = ["--preset", "quick", "--no-progress", "--jobs", "1", "--epochs", "1",
@@ -139,3 +139,20 @@ def test_a_new_run_keeps_the_earlier_results_aside(tmp_path, capsys):
     assert main(args) == 0
     assert (tmp_path / "results.previous.csv").read_text() == first
     assert "results.previous.csv" in capsys.readouterr().err
+
+
+def test_a_run_that_fails_before_its_first_fit_leaves_the_folder_as_it_was(
+    tmp_path, monkeypatch, capsys
+):
+    args = [*RUN, "--snrs=clean", "--out", str(tmp_path)]
+    assert main(args) == 0
+    files = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+
+    def unreachable(*_):
+        raise UsageError("cannot reach the Dask scheduler")  # as a wrong --scheduler
+
+    monkeypatch.setattr("sklearn_drsn.cli._dask_backend", unreachable)
+    for extra in ([], ["--resume"]):
+        assert main([*args, *extra]) == 2
+        assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == files
+    assert "results.previous.csv" not in capsys.readouterr().err
