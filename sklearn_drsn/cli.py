@@ -96,7 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--preset",
         choices=sorted(PRESETS),
         default="default",
-        help="default: 18-22 min on a 2-core CPU; paper: the full protocol "
+        help="default: 18-21 min on a 2-core CPU; paper: the full protocol "
         "(a GPU, many hours); quick: a smoke test",
     )
     p.add_argument(
