@@ -112,7 +112,11 @@ class RunFolder:
         write_csv(completed, self.csv)
 
     def append(self, result: FoldResult) -> None:
-        """Add one result to ``results.csv`` (on disk when this returns)."""
+        """Add one result to ``results.csv``.
+
+        The file is closed, so flushed, every time: a run that is killed loses
+        only the fits still running.
+        """
         with self.csv.open("a", newline="", encoding="utf-8") as f:
             csv.DictWriter(f, fieldnames=CSV_COLUMNS).writerow(asdict(result))
         self.appended += 1
