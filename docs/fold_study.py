@@ -11,6 +11,7 @@ a few epochs, one JSON line each, and writes them to ``--out`` as CSV.
 
     python docs/fold_study.py --model drsn-cw --snr -5 --fold 0 --seeds 0-7
     python docs/fold_study.py --model drsn-cw --seeds 0-7 --warmup 3
+    python docs/fold_study.py --model drsn-cw --seeds 0-7 --milestones 18,27
     python docs/fold_study.py --model convnet --snr 5 --fold 1 --seeds 0 --params '{"lr": 0.2}'
 
 Fits run two at a time (``--jobs``), one PyTorch thread each: about 12
@@ -27,8 +28,8 @@ import time
 import numpy as np
 from joblib import Parallel, delayed
 
-FIELDS = ["model", "snr_db", "fold", "seed", "params", "warmup", "test", "train_loss",
-          "early_loss", "s"]  # fmt: skip
+FIELDS = ["model", "snr_db", "fold", "seed", "params", "warmup", "milestones", "test",
+          "train_loss", "early_loss", "s"]  # fmt: skip
 
 
 def linear_warmup(epochs: int):
@@ -59,10 +60,12 @@ def linear_warmup(epochs: int):
 
 
 def run_one(
-    model: str, snr: float, fold: int, seed: int, params: dict, warmup: int, early: int
-) -> dict:
+    model: str, snr: float, fold: int, seed: int, params: dict, warmup: int,
+    milestones: list[int] | None, early: int,
+) -> dict:  # fmt: skip
     import torch
     from sklearn.model_selection import StratifiedKFold
+    from skorch.callbacks import LRScheduler
 
     from sklearn_drsn.datasets import make_drivetrain
     from sklearn_drsn.experiment import _noisy, make_model
@@ -76,15 +79,21 @@ def run_one(
     X = SignalStandardizer().fit_transform(_noisy(X, "gaussian", snr, 0))
     train, test = list(StratifiedKFold(3, shuffle=True, random_state=0).split(X, y))[fold]
     deep = {"max_epochs": 30, "batch_size": 32, "threshold_batch_norm": False, **params}
+    callbacks = []
     if warmup:
-        deep["callbacks"] = [("warmup", linear_warmup(warmup))]
+        callbacks.append(("warmup", linear_warmup(warmup)))
+    if milestones:  # the paper's step schedule, with the steps elsewhere
+        deep["lr_schedule"] = "constant"
+        callbacks.append(("steps", LRScheduler("MultiStepLR", milestones=milestones, gamma=0.1)))
+    if callbacks:
+        deep["callbacks"] = callbacks
     clf = make_model(model, deep_params=deep, random_state=seed, device="cpu")
     start = time.perf_counter()
     clf.fit(X[train], y[train])
     losses = clf.history_[:, "train_loss"]
     return dict(
         model=model, snr_db=snr, fold=fold, seed=seed, params=json.dumps(params),
-        warmup=warmup, test=round(100 * clf.score(X[test], y[test]), 1),
+        warmup=warmup, milestones=milestones, test=round(100 * clf.score(X[test], y[test]), 1),
         train_loss=round(float(losses[-1]), 3),
         early_loss=round(float(losses[min(early, len(losses)) - 1]), 3),
         s=round(time.perf_counter() - start),
@@ -106,12 +115,24 @@ def main() -> None:
     p.add_argument("--seeds", type=seeds, default=list(range(8)), help="e.g. 0-7 or 1,4")
     p.add_argument("--params", type=json.loads, default={}, help="DRSNClassifier params, JSON")
     p.add_argument("--warmup", type=int, default=0, help="epochs of linear lr warm-up")
+    p.add_argument(
+        "--milestones", type=seeds, help="epochs after which the lr drops tenfold, e.g. 18,27"
+    )
     p.add_argument("--early", type=int, default=3, help="epoch of the early loss")
     p.add_argument("--jobs", type=int, default=2)
     p.add_argument("--out", default="fold_study.csv")
     args = p.parse_args()
     rows = Parallel(n_jobs=args.jobs, return_as="generator")(
-        delayed(run_one)(args.model, args.snr, args.fold, s, args.params, args.warmup, args.early)
+        delayed(run_one)(
+            args.model,
+            args.snr,
+            args.fold,
+            s,
+            args.params,
+            args.warmup,
+            args.milestones,
+            args.early,
+        )
         for s in args.seeds
     )
     tests = []
