@@ -163,7 +163,7 @@ class TestOnALocalCluster:
     def test_comparison_on_dask_equals_serial_and_uses_one_torch_thread(self, client, data):
         import torch
 
-        kwargs = dict(snrs_db=[0.0], n_splits=2, max_epochs=1, random_state=3)
+        kwargs = dict(snrs_db=[0.0], n_splits=2, deep_params={"max_epochs": 1}, random_state=3)
         models = ["drsn-cw", "knn"]
         serial = run_comparison(*data, models, n_jobs=1, **kwargs)
         client.run(torch.set_num_threads, 2)  # as a worker that is not limited to one thread
