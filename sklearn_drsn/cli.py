@@ -41,7 +41,7 @@ ALL_MODELS = [*DEEP_MODELS, *CLASSIC_MODELS]
 
 # Each preset fills in the options the user did not give.
 PRESETS: dict[str, dict] = {
-    # 18-21 minutes on a 2-core CPU (Intel Xeon, AMD EPYC). Batch 32, not the paper's
+    # About 20 minutes on a 2-core CPU (18-25 measured). Batch 32, not the paper's
     # 128: with 1,333 training signals a fold, batch 128 gave 400 optimiser steps (the paper
     # takes 20,000) and under-trained networks (5 dB, one fold: DRSN-CW 81 % at
     # batch 128 and 40 epochs, 94 % at batch 32 and 30 epochs, in about the same time).
@@ -96,7 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--preset",
         choices=sorted(PRESETS),
         default="default",
-        help="default: 18-21 min on a 2-core CPU; paper: the full protocol "
+        help="default: about 20 min on a 2-core CPU; paper: the full protocol "
         "(a GPU, many hours); quick: a smoke test",
     )
     p.add_argument(
