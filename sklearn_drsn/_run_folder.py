@@ -8,6 +8,14 @@ folds, the seed, the input handling and the deep models' hyper-parameters.
 fits that are missing. Models, noise kinds and SNRs may differ between the
 runs: each fit depends only on the record and on its own condition, model and
 fold, so a run can also be extended by more of them.
+
+One run at a time writes to a folder: from its first write to its end a run
+holds ``run.lock`` there (an OS file lock, through ``filelock``, which the OS
+releases when the process dies, so a killed run leaves no stale lock), and a
+second run on the same folder is refused before it changes anything. Without
+it, a second run started on a busy folder moved the first one's results aside
+while the first was still appending to them, and whichever ended last
+rewrote ``results.csv`` with its own results alone.
 """
 
 from __future__ import annotations
@@ -21,6 +29,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
+from filelock import FileLock, Timeout
 
 from . import __version__
 from .experiment import CSV_COLUMNS, FoldResult, read_csv, write_csv
@@ -28,6 +37,7 @@ from .experiment import CSV_COLUMNS, FoldResult, read_csv, write_csv
 RESULTS = "results.csv"
 PREVIOUS = "results.previous.csv"
 RECORD = "run.json"
+LOCK = "run.lock"
 
 
 def data_fingerprint(X: np.ndarray, y: np.ndarray) -> str:
@@ -58,6 +68,13 @@ class RunFolder:
         self.csv = self.out / RESULTS
         self.record = self.out / RECORD
         self.appended = 0
+        self._lock: FileLock | None = None
+
+    def __enter__(self) -> RunFolder:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.release()
 
     def load(self) -> list[FoldResult]:
         """The results of the run in ``out``, after checking it had the same protocol.
@@ -98,8 +115,15 @@ class RunFolder:
         Resuming, ``results.csv`` is written anew with the ``completed``
         results of :meth:`load` (a row cut short by a kill is gone). A new
         run moves the results of an earlier one aside, so they are not lost.
+        Takes the folder's lock first, until :meth:`release`.
+
+        Raises
+        ------
+        ValueError
+            If another run holds the folder's lock; nothing is written then.
         """
         self.out.mkdir(parents=True, exist_ok=True)
+        self._claim()
         if not resume and self.csv.exists():
             os.replace(self.csv, self.out / PREVIOUS)
             print(
@@ -120,6 +144,27 @@ class RunFolder:
         with self.csv.open("a", newline="", encoding="utf-8") as f:
             csv.DictWriter(f, fieldnames=CSV_COLUMNS).writerow(asdict(result))
         self.appended += 1
+
+    def release(self) -> None:
+        """Let other runs write to ``out`` (the lock file may stay, unlocked)."""
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+    def _claim(self) -> None:
+        if self._lock is not None:
+            return
+        # Not a singleton (filelock's default): a second run in this process is
+        # refused as one in another process is, instead of re-entering the lock.
+        lock = FileLock(self.out / LOCK, timeout=0)
+        try:
+            lock.acquire()
+        except Timeout:
+            raise ValueError(
+                f"another run is writing to {self.out} (it holds {self.out / LOCK}); "
+                "wait for it to end, or give this run another --out"
+            ) from None
+        self._lock = lock
 
 
 def _differences(stored: dict, current: dict, prefix: str = "") -> list[str]:

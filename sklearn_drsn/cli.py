@@ -346,37 +346,46 @@ def run(args: argparse.Namespace) -> int:
     if args.resume:
         print(f"resuming: {len(completed)} fold results in {results_file.csv}")
     start = time.perf_counter()
-    with _dask_backend(args.scheduler, args.local_cluster) as cluster:
-        if cluster is not None:
-            print(f"fits: {cluster}")
-        n_jobs = -1 if cluster is not None else _n_jobs(args.jobs, args.device)
-        results_file.begin(completed, args.resume)  # the first write to --out, once all is ready
-        bar = _ProgressBar(enabled=not args.no_progress)
+    with results_file:  # holds --out's lock from begin() to the end of the run
+        with _dask_backend(args.scheduler, args.local_cluster) as cluster:
+            if cluster is not None:
+                print(f"fits: {cluster}")
+            n_jobs = -1 if cluster is not None else _n_jobs(args.jobs, args.device)
+            # The first write to --out (and its lock), once all is ready.
+            results_file.begin(completed, args.resume)
+            bar = _ProgressBar(enabled=not args.no_progress)
 
-        def on_result(result, n_fits: int) -> None:
-            results_file.append(result)
-            bar.update(result, n_fits)
+            def on_result(result, n_fits: int) -> None:
+                results_file.append(result)
+                bar.update(result, n_fits)
 
-        try:
-            results = run_comparison(
-                X, y, settings["models"], noise_kinds=settings["noise"],
-                snrs_db=settings["snrs"], n_splits=settings["folds"],
-                deep_params=deep_params, device=args.device, fs=fs,
-                standardize_signals=not args.raw_amplitudes,
-                random_state=args.seed, n_jobs=n_jobs,
-                on_result=on_result, completed=completed,
-            )  # fmt: skip
-        except BaseException:
+            try:
+                results = run_comparison(
+                    X, y, settings["models"], noise_kinds=settings["noise"],
+                    snrs_db=settings["snrs"], n_splits=settings["folds"],
+                    deep_params=deep_params, device=args.device, fs=fs,
+                    standardize_signals=not args.raw_amplitudes,
+                    random_state=args.seed, n_jobs=n_jobs,
+                    on_result=on_result, completed=completed,
+                )  # fmt: skip
+            except BaseException:
+                bar.close()
+                if results_file.appended:
+                    print(
+                        f"sklearn-drsn: note: {results_file.appended} new fold results are "
+                        f"saved in {results_file.csv}; the same command with --resume goes "
+                        "on from there",
+                        file=sys.stderr,
+                    )
+                raise
             bar.close()
-            if results_file.appended:
-                print(
-                    f"sklearn-drsn: note: {results_file.appended} new fold results are "
-                    f"saved in {results_file.csv}; the same command with --resume goes "
-                    "on from there",
-                    file=sys.stderr,
-                )
-            raise
-        bar.close()
+        _write_outputs(results, completed, results_file, start)
+    return 0
+
+
+def _write_outputs(results, completed, results_file: RunFolder, start: float) -> None:
+    """The table on stdout; results.csv, summary.csv and the plot in the run's folder."""
+    out = results_file.out
     # Rows of models or conditions that an earlier run had and this one has not
     # are kept in results.csv and in the summary: nothing measured is lost.
     done = {r.key for r in results}
@@ -385,15 +394,14 @@ def run(args: argparse.Namespace) -> int:
     print()
     print(format_table(summary))
     write_csv(results, results_file.csv)
-    _write_summary(summary, args.out / "summary.csv")
-    outputs = [results_file.csv, args.out / "summary.csv"]
+    _write_summary(summary, out / "summary.csv")
+    outputs = [results_file.csv, out / "summary.csv"]
     try:
-        plot_accuracy(summary, args.out / "accuracy.png")
-        outputs.append(args.out / "accuracy.png")
+        plot_accuracy(summary, out / "accuracy.png")
+        outputs.append(out / "accuracy.png")
     except ImportError:
         print("matplotlib is not installed: no plot (pip install 'sklearn-drsn[plot]')")
     print(f"\nwrote {', '.join(map(str, outputs))} in {time.perf_counter() - start:.0f} s")
-    return 0
 
 
 class _ProgressBar:

@@ -2,10 +2,14 @@
 
 import csv
 import json
+import subprocess
+import sys
 
 import pytest
+from filelock import FileLock, Timeout
 
 import sklearn_drsn.experiment as experiment
+from sklearn_drsn._run_folder import RunFolder
 from sklearn_drsn.cli import UsageError, main
 
 # In this process (--jobs 1), so that a spy sees every fit; two conditions, two models.
@@ -156,3 +160,92 @@ def test_a_run_that_fails_before_its_first_fit_leaves_the_folder_as_it_was(
         assert main([*args, *extra]) == 2
         assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == files
     assert "results.previous.csv" not in capsys.readouterr().err
+
+
+def held_lock(folder):
+    """The lock of ``folder`` as another run holds it (a lock object of its own)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(folder / "run.lock", timeout=0)
+    lock.acquire()
+    return lock
+
+
+@pytest.mark.parametrize("extra", [[], ["--resume"]], ids=["new-run", "resume"])
+def test_a_run_on_a_folder_another_run_is_writing_is_refused_and_changes_nothing(
+    tmp_path, capsys, fits, extra
+):
+    args = [*RUN, "--snrs=clean", "--out", str(tmp_path)]
+    assert main(args) == 0
+    files = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    capsys.readouterr()
+    lock = held_lock(tmp_path)
+    fits.count = 0
+    try:
+        assert main([*args, *extra]) == 2
+    finally:
+        lock.release()
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "another run is writing to" in err
+    assert fits.count == 0
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == files
+
+
+def test_a_second_run_started_during_a_run_is_refused_and_the_first_ends_whole(
+    tmp_path, monkeypatch, uninterrupted
+):
+    fit_and_score = experiment._fit_and_score
+    second = []
+
+    def start_a_second_run_during_the_first_fit(*args, **kwargs):
+        if not second:
+            second.append(main([*RUN, "--out", str(tmp_path)]))
+        return fit_and_score(*args, **kwargs)
+
+    monkeypatch.setattr(experiment, "_fit_and_score", start_a_second_run_during_the_first_fit)
+    assert main([*RUN, "--out", str(tmp_path)]) == 0
+    assert second == [2]
+    assert not (tmp_path / "results.previous.csv").exists()
+    assert measured(tmp_path / "results.csv") == measured(uninterrupted / "results.csv")
+
+
+def test_the_lock_is_free_after_a_run_ends_or_is_interrupted(tmp_path, fits):
+    assert main([*RUN, "--out", str(tmp_path / "ended")]) == 0
+    fits.count, fits.stop_after = 0, 1
+    assert main([*RUN, "--out", str(tmp_path / "interrupted")]) == 130
+    for folder in ("ended", "interrupted"):
+        held_lock(tmp_path / folder).release()  # raises filelock.Timeout if still held
+
+
+def test_a_killed_run_leaves_no_stale_lock(tmp_path, fits):
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_AND_WAIT, str(tmp_path / "run.lock")],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        assert main([*RUN, "--snrs=clean", "--out", str(tmp_path)]) == 2
+    finally:
+        holder.kill()  # as SIGKILL, or a machine that goes down: no clean-up runs
+        holder.wait()
+    assert main([*RUN, "--snrs=clean", "--out", str(tmp_path)]) == 0
+    assert fits.count == N_FITS // 2
+
+
+HOLD_AND_WAIT = """
+import sys, time
+from filelock import FileLock, Timeout
+lock = FileLock(sys.argv[1], timeout=0)
+lock.acquire()
+print("held", flush=True)
+time.sleep(60)
+"""
+
+
+def test_the_run_folder_holds_its_lock_from_begin_until_it_is_left(tmp_path):
+    folder = RunFolder(tmp_path, {"seed": 0})
+    with pytest.raises(KeyboardInterrupt), folder:
+        folder.begin([], resume=False)
+        with pytest.raises(Timeout):
+            held_lock(tmp_path)
+        raise KeyboardInterrupt
+    held_lock(tmp_path).release()  # while ``folder`` is still referenced
