@@ -13,9 +13,12 @@ from . import __version__
 from .classifier import RECIPES
 
 FORMAT = "sklearn-drsn/DRSNClassifier"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 # Version 1 (0.1.0.dev0 before recipes): no recipe/config, no input standardisation.
-READABLE_VERSIONS = (1, 2)
+# Version 2: blocks_per_stage an int in params, not in config (the recipes did not
+# set it). Version 3 files may hold blocks_per_stage=None, which version-2 readers
+# would pass to the network, so they are told to refuse them.
+READABLE_VERSIONS = (1, 2, 3)
 
 
 def save_classifier(estimator, path) -> None:
@@ -49,6 +52,8 @@ def load_classifier(cls, path):
     payload = _read(path)
     if payload["format_version"] == 1:
         payload = _upgrade_from_v1(payload)
+    if "blocks_per_stage" not in payload["config"]:  # versions 1 and 2
+        payload["config"]["blocks_per_stage"] = payload["params"]["blocks_per_stage"]
     # Files from before these parameters existed: trained with the threshold
     # BatchNorm, and with the running averages of the last mini-batches.
     old_defaults = {"threshold_batch_norm": True, "recompute_batch_norm": False}
@@ -85,7 +90,7 @@ def load_classifier(cls, path):
 def _upgrade_from_v1(payload: dict) -> dict:
     """A version-1 payload in version-2 form: explicit hyper-parameters, identity scaling."""
     params = dict(payload["params"])
-    config = {name: params[name] for name in RECIPES["paper"]}
+    config = {name: params[name] for name in RECIPES["paper"] if name != "blocks_per_stage"}
     params.update(recipe="paper", standardize=False)
     channels = payload["input_shape"][0]
     state = dict(payload["state_dict"])

@@ -36,14 +36,16 @@ OPTIMIZERS = {"sgd": torch.optim.SGD, "adam": torch.optim.Adam, "adamw": torch.o
 #: "small": for the few hundred signals or fewer of most real archives, where
 #: a 4-16 channel net trained for 100 epochs of batch 128 (one optimiser step
 #: per epoch on 50 signals) underfits: wider, larger kernels, small batches,
-#: Adam, and at least ``_SMALL_MIN_STEPS`` steps (see docs/user_guide/real_data.rst).
+#: Adam, and at least ``_SMALL_MIN_STEPS`` steps (see docs/user_guide/real_data.rst);
+#: but two units a stage, not four: on 36-50 training signals the deeper net
+#: generalised worse (docs/user_guide/real_data_results.rst).
 RECIPES: dict[str, dict] = {
     "paper": dict(
-        widths=(4, 8, 16), kernel_size=3, max_epochs=100, batch_size=128,
+        widths=(4, 8, 16), blocks_per_stage=4, kernel_size=3, max_epochs=100, batch_size=128,
         lr=0.1, lr_schedule="paper", optimizer="sgd",
     ),
     "small": dict(
-        widths=(32, 64, 128), kernel_size=7, max_epochs=None, batch_size=16,
+        widths=(32, 64, 128), blocks_per_stage=2, kernel_size=7, max_epochs=None, batch_size=16,
         lr=1e-3, lr_schedule="cosine", optimizer="adam",
     ),
 }  # fmt: skip
@@ -82,8 +84,9 @@ class DRSNClassifier(ClassifierMixin, BaseEstimator):
     widths : tuple of int or None, default=None
         Channels of each stage (non-decreasing). None: from the recipe,
         (4, 8, 16) for "paper", (32, 64, 128) for "small".
-    blocks_per_stage : int, default=4
+    blocks_per_stage : int or None, default=None
         Residual units per stage; the first of each stage halves the length.
+        None: 4 ("paper"), 2 ("small").
     kernel_size : int or None, default=None
         Odd kernel size of every convolution. None: 3 ("paper"), 7 ("small").
     max_epochs : int or None, default=None
@@ -222,7 +225,7 @@ class DRSNClassifier(ClassifierMixin, BaseEstimator):
         "shortcut": ["boolean"],
         "threshold_batch_norm": ["boolean"],
         "widths": ["array-like", None],
-        "blocks_per_stage": [Interval(numbers.Integral, 1, None, closed="left")],
+        "blocks_per_stage": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "kernel_size": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "max_epochs": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "batch_size": [Interval(numbers.Integral, 2, None, closed="left"), None],
@@ -250,7 +253,7 @@ class DRSNClassifier(ClassifierMixin, BaseEstimator):
         shortcut: bool = True,
         threshold_batch_norm: bool = True,
         widths: Sequence[int] | None = None,
-        blocks_per_stage: int = 4,
+        blocks_per_stage: int | None = None,
         kernel_size: int | None = None,
         max_epochs: int | None = None,
         batch_size: int | None = None,
@@ -463,7 +466,7 @@ or (n_samples, channels, height, width)
             module__in_channels=in_channels,
             module__n_classes=n_classes,
             module__widths=config["widths"],
-            module__blocks_per_stage=self.blocks_per_stage,
+            module__blocks_per_stage=config["blocks_per_stage"],
             module__kernel_size=config["kernel_size"],
             module__shrinkage=self.shrinkage,
             module__shortcut=self.shortcut,

@@ -251,7 +251,7 @@ def test_predict_proba_of_a_sample_does_not_depend_on_its_batch(fitted, data):
 
 # ------------------------------------------------------ training options
 PAPER = dict(
-    widths=(4, 8, 16), kernel_size=3, max_epochs=100, batch_size=128,
+    widths=(4, 8, 16), blocks_per_stage=4, kernel_size=3, max_epochs=100, batch_size=128,
     lr=0.1, lr_schedule="paper", optimizer="sgd",
 )  # fmt: skip
 
@@ -261,10 +261,10 @@ def test_paper_recipe_is_the_papers_configuration():
     assert DRSNClassifier(recipe="paper")._resolve_config(10) == ("paper", PAPER)
     X, y = make_signals(n_per_class=10, length=16)
     clf = DRSNClassifier(recipe="paper", blocks_per_stage=1, max_epochs=1).fit(X, y)
-    assert clf.config_ == {**PAPER, "max_epochs": 1}
+    assert clf.config_ == {**PAPER, "blocks_per_stage": 1, "max_epochs": 1}
     params = DRSNClassifier().get_params()
     assert (params["blocks_per_stage"], params["momentum"], params["weight_decay"]) == (
-        4,
+        None,
         0.9,
         1e-4,
     )
@@ -279,7 +279,7 @@ def test_auto_recipe_follows_the_training_set_size(n_train, recipe):
     clf = DRSNClassifier(blocks_per_stage=1, max_epochs=1, random_state=0).fit(X, y)
     assert clf.recipe_ == recipe
     if recipe == "paper":
-        assert clf.config_ == {**PAPER, "max_epochs": 1}
+        assert clf.config_ == {**PAPER, "blocks_per_stage": 1, "max_epochs": 1}
     else:
         assert clf.config_["widths"] == (32, 64, 128) and clf.config_["optimizer"] == "adam"
     assert clf.get_params()["widths"] is None  # hyper-parameters stay as given
@@ -298,6 +298,16 @@ def test_auto_recipe_counts_signals_after_the_validation_split():
 def test_small_recipe_trains_for_a_minimum_number_of_steps(n_train, epochs):
     clf = DRSNClassifier(recipe="small")
     assert clf._resolve_config(n_train)[1]["max_epochs"] == epochs
+
+
+@pytest.mark.parametrize("recipe, units", [("paper", 4), ("small", 2)])
+def test_the_recipe_sets_the_units_per_stage_unless_given(recipe, units):
+    X, y = make_signals(n_per_class=4, length=32)
+    clf = DRSNClassifier(recipe=recipe, max_epochs=1, random_state=0).fit(X, y)
+    assert clf.config_["blocks_per_stage"] == units
+    assert [len(stage) for stage in clf.net_.module_.stages] == [units] * 3
+    given = DRSNClassifier(recipe=recipe, blocks_per_stage=3, max_epochs=1).fit(X, y)
+    assert [len(stage) for stage in given.net_.module_.stages] == [3] * 3
 
 
 def test_explicit_values_override_the_recipe(data):

@@ -117,6 +117,31 @@ def test_reads_version_1_files(tmp_path):
     assert restored.config_ == clf.config_
 
 
+def test_reads_version_2_files_whose_blocks_per_stage_was_a_plain_parameter(tmp_path):
+    # Version 2 stored blocks_per_stage in params only (an int; the recipes did not
+    # set it), and its config had no such key.
+    X, y = make_signals()
+    clf = DRSNClassifier(**{**FAST, "blocks_per_stage": 2}).fit(X, y)
+    clf.save(tmp_path / "m.pt")
+    payload = torch.load(tmp_path / "m.pt", weights_only=True)
+    payload["format_version"] = 2
+    del payload["config"]["blocks_per_stage"]
+    torch.save(payload, tmp_path / "v2.pt")
+    restored = DRSNClassifier.load(tmp_path / "v2.pt")
+    assert len(restored.net_.module_.stages[0]) == 2
+    np.testing.assert_array_equal(restored.predict_proba(X), clf.predict_proba(X))
+    assert restored.config_ == clf.config_
+
+
+def test_a_recipe_chosen_depth_survives_the_round_trip(tmp_path):
+    X, y = make_signals()
+    clf = DRSNClassifier(recipe="small", max_epochs=1, random_state=0).fit(X, y)
+    clf.save(tmp_path / "m.pt")
+    restored = DRSNClassifier.load(tmp_path / "m.pt")
+    assert restored.blocks_per_stage is None and restored.config_["blocks_per_stage"] == 2
+    np.testing.assert_array_equal(restored.predict_proba(X), clf.predict_proba(X))
+
+
 # Files written before a parameter existed were trained as its old behaviour.
 @pytest.mark.parametrize(
     "param, old_behaviour", [("threshold_batch_norm", True), ("recompute_batch_norm", False)]
