@@ -21,7 +21,8 @@ extensions = [
 ]
 
 templates_path = ["_templates"]
-exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
+# real_data_results.rst is included into real_data.rst, not a page of its own.
+exclude_patterns = ["_build", "Thumbs.db", ".DS_Store", "user_guide/real_data_results.rst"]
 root_doc = "index"
 default_role = "literal"
 
