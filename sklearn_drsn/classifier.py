@@ -674,8 +674,8 @@ or (n_samples, channels, height, width)
         >>> X = np.random.default_rng(0).normal(size=(20, 32))
         >>> clf = DRSNClassifier(max_epochs=1, random_state=0).fit(X, [0, 1] * 10)
         >>> taus = clf.thresholds(X)
-        >>> len(taus), taus["stages.2.3"].shape
-        (12, (20, 128))
+        >>> len(taus), taus["stages.2.1"].shape  # the "small" recipe: 3 stages of 2 units
+        (6, (20, 128))
         """
         check_is_fitted(self)
         units = {
