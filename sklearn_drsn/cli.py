@@ -41,7 +41,7 @@ ALL_MODELS = [*DEEP_MODELS, *CLASSIC_MODELS]
 
 # Each preset fills in the options the user did not give.
 PRESETS: dict[str, dict] = {
-    # About 20 minutes on a 2-core CPU (18-25 measured). Batch 32, not the paper's
+    # About 20 minutes on a 2-core CPU (17-25 measured). Batch 32, not the paper's
     # 128: with 1,333 training signals a fold, batch 128 gave 400 optimiser steps (the paper
     # takes 20,000) and under-trained networks (5 dB, one fold: DRSN-CW 81 % at
     # batch 128 and 40 epochs, 94 % at batch 32 and 30 epochs, in about the same time).
