@@ -347,40 +347,46 @@ def run(args: argparse.Namespace) -> int:
         print(f"resuming: {len(completed)} fold results in {results_file.csv}")
     start = time.perf_counter()
     with results_file:  # holds --out's lock from begin() to the end of the run
-        with _dask_backend(args.scheduler, args.local_cluster) as cluster:
-            if cluster is not None:
-                print(f"fits: {cluster}")
-            n_jobs = -1 if cluster is not None else _n_jobs(args.jobs, args.device)
-            # The first write to --out (and its lock), once all is ready.
-            results_file.begin(completed, args.resume)
-            bar = _ProgressBar(enabled=not args.no_progress)
-
-            def on_result(result, n_fits: int) -> None:
-                results_file.append(result)
-                bar.update(result, n_fits)
-
-            try:
-                results = run_comparison(
-                    X, y, settings["models"], noise_kinds=settings["noise"],
-                    snrs_db=settings["snrs"], n_splits=settings["folds"],
-                    deep_params=deep_params, device=args.device, fs=fs,
-                    standardize_signals=not args.raw_amplitudes,
-                    random_state=args.seed, n_jobs=n_jobs,
-                    on_result=on_result, completed=completed,
-                )  # fmt: skip
-            except BaseException:
-                bar.close()
-                if results_file.appended:
-                    print(
-                        f"sklearn-drsn: note: {results_file.appended} new fold results are "
-                        f"saved in {results_file.csv}; the same command with --resume goes "
-                        "on from there",
-                        file=sys.stderr,
-                    )
-                raise
-            bar.close()
+        results = _run_fits(args, settings, X, y, fs, deep_params, completed, results_file)
         _write_outputs(results, completed, results_file, start)
     return 0
+
+
+def _run_fits(args, settings, X, y, fs, deep_params, completed, results_file: RunFolder):
+    """The comparison's fold results, each saved in ``results_file`` as it ends."""
+    with _dask_backend(args.scheduler, args.local_cluster) as cluster:
+        if cluster is not None:
+            print(f"fits: {cluster}")
+        n_jobs = -1 if cluster is not None else _n_jobs(args.jobs, args.device)
+        # The first write to --out (and its lock), once all is ready.
+        results_file.begin(completed, args.resume)
+        bar = _ProgressBar(enabled=not args.no_progress)
+
+        def on_result(result, n_fits: int) -> None:
+            results_file.append(result)
+            bar.update(result, n_fits)
+
+        try:
+            results = run_comparison(
+                X, y, settings["models"], noise_kinds=settings["noise"],
+                snrs_db=settings["snrs"], n_splits=settings["folds"],
+                deep_params=deep_params, device=args.device, fs=fs,
+                standardize_signals=not args.raw_amplitudes,
+                random_state=args.seed, n_jobs=n_jobs,
+                on_result=on_result, completed=completed,
+            )  # fmt: skip
+        except BaseException:
+            bar.close()
+            if results_file.appended:
+                print(
+                    f"sklearn-drsn: note: {results_file.appended} new fold results are "
+                    f"saved in {results_file.csv}; the same command with --resume goes "
+                    "on from there",
+                    file=sys.stderr,
+                )
+            raise
+        bar.close()
+    return results
 
 
 def _write_outputs(results, completed, results_file: RunFolder, start: float) -> None:
