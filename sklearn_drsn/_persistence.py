@@ -52,7 +52,7 @@ def load_classifier(cls, path):
     payload = _read(path)
     if payload["format_version"] == 1:
         payload = _upgrade_from_v1(payload)
-    if "blocks_per_stage" not in payload["config"]:  # versions 1 and 2
+    if "blocks_per_stage" not in payload["config"]:  # version 2
         payload["config"]["blocks_per_stage"] = payload["params"]["blocks_per_stage"]
     # Files from before these parameters existed: trained with the threshold
     # BatchNorm, and with the running averages of the last mini-batches.
@@ -88,9 +88,9 @@ def load_classifier(cls, path):
 
 
 def _upgrade_from_v1(payload: dict) -> dict:
-    """A version-1 payload in version-2 form: explicit hyper-parameters, identity scaling."""
+    """A version-1 payload in the current form: explicit hyper-parameters, identity scaling."""
     params = dict(payload["params"])
-    config = {name: params[name] for name in RECIPES["paper"] if name != "blocks_per_stage"}
+    config = {name: params[name] for name in RECIPES["paper"]}
     params.update(recipe="paper", standardize=False)
     channels = payload["input_shape"][0]
     state = dict(payload["state_dict"])
