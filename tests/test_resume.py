@@ -233,7 +233,7 @@ def test_a_killed_run_leaves_no_stale_lock(tmp_path, fits):
 
 HOLD_AND_WAIT = """
 import sys, time
-from filelock import FileLock, Timeout
+from filelock import FileLock
 lock = FileLock(sys.argv[1], timeout=0)
 lock.acquire()
 print("held", flush=True)
