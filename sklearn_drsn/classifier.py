@@ -37,15 +37,17 @@ OPTIMIZERS = {"sgd": torch.optim.SGD, "adam": torch.optim.Adam, "adamw": torch.o
 #: a 4-16 channel net trained for 100 epochs of batch 128 (one optimiser step
 #: per epoch on 50 signals) underfits: wider, larger kernels, small batches,
 #: Adam, and at least ``_SMALL_MIN_STEPS`` steps (see docs/user_guide/real_data.rst);
-#: but two units a stage, not four: on 36-50 training signals the deeper net
-#: generalised worse (docs/user_guide/real_data_results.rst).
+#: but one unit a stage, not four, and batches of a tenth of the training set
+#: (2 to 16; the published ResNet's rule, capped at 64 there): on 36-50
+#: training signals the deeper net and batches of 16 generalised worse
+#: (docs/user_guide/real_data_results.rst).
 RECIPES: dict[str, dict] = {
     "paper": dict(
         widths=(4, 8, 16), blocks_per_stage=4, kernel_size=3, max_epochs=100, batch_size=128,
         lr=0.1, lr_schedule="paper", optimizer="sgd",
     ),
     "small": dict(
-        widths=(32, 64, 128), blocks_per_stage=2, kernel_size=7, max_epochs=None, batch_size=16,
+        widths=(32, 64, 128), blocks_per_stage=1, kernel_size=7, max_epochs=None, batch_size=None,
         lr=1e-3, lr_schedule="cosine", optimizer="adam",
     ),
 }  # fmt: skip
@@ -53,6 +55,7 @@ RECIPES: dict[str, dict] = {
 #: validation split) on, "small" below it.
 AUTO_PAPER_MIN_SAMPLES = 1000
 _SMALL_MIN_STEPS, _SMALL_EPOCHS = 1500, (100, 500)
+_SMALL_BATCH = (2, 16)  # a tenth of the training signals, within these bounds
 # Inference batches: at most this many samples, and about this many input values.
 _INFERENCE_BATCH = 128
 _INFERENCE_VALUES = 1 << 22
@@ -86,7 +89,7 @@ class DRSNClassifier(ClassifierMixin, BaseEstimator):
         (4, 8, 16) for "paper", (32, 64, 128) for "small".
     blocks_per_stage : int or None, default=None
         Residual units per stage; the first of each stage halves the length.
-        None: 4 ("paper"), 2 ("small").
+        None: 4 ("paper"), 1 ("small").
     kernel_size : int or None, default=None
         Odd kernel size of every convolution. None: 3 ("paper"), 7 ("small").
     max_epochs : int or None, default=None
@@ -94,7 +97,9 @@ class DRSNClassifier(ClassifierMixin, BaseEstimator):
         ("paper"); for "small", enough epochs for 1,500 optimiser steps,
         between 100 and 500.
     batch_size : int or None, default=None
-        Mini-batch size. None: 128 ("paper"), 16 ("small").
+        Mini-batch size. None: 128 ("paper"); for "small", a tenth of the
+        training signals, between 2 and 16 (the published ResNet's rule,
+        which caps it at 64: 3 for 36 signals, 16 from 160 on).
     lr : float or None, default=None
         Initial learning rate. None: 0.1 ("paper"), 1e-3 ("small").
     momentum : float, default=0.9
@@ -400,6 +405,8 @@ or (n_samples, channels, height, width)
             value = getattr(self, name)
             config[name] = default if value is None else value
         config["widths"] = tuple(int(w) for w in config["widths"])
+        if config["batch_size"] is None:  # "small": a tenth of the training set
+            config["batch_size"] = int(np.clip(n_train // 10, *_SMALL_BATCH))
         if config["max_epochs"] is None:  # "small": a minimum number of optimiser steps
             steps_per_epoch = max(1, -(-n_train // config["batch_size"]))
             low, high = _SMALL_EPOCHS
@@ -674,8 +681,8 @@ or (n_samples, channels, height, width)
         >>> X = np.random.default_rng(0).normal(size=(20, 32))
         >>> clf = DRSNClassifier(max_epochs=1, random_state=0).fit(X, [0, 1] * 10)
         >>> taus = clf.thresholds(X)
-        >>> len(taus), taus["stages.2.1"].shape  # the "small" recipe: 3 stages of 2 units
-        (6, (20, 128))
+        >>> len(taus), taus["stages.2.0"].shape  # the "small" recipe: 3 stages of 1 unit
+        (3, (20, 128))
         """
         check_is_fitted(self)
         units = {

@@ -6,6 +6,8 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
@@ -294,13 +296,38 @@ def test_auto_recipe_counts_signals_after_the_validation_split():
     assert clf.recipe_ == "small"  # 900 training signals
 
 
-@pytest.mark.parametrize("n_train, epochs", [(16, 500), (400, 100), (160, 150)])
+@pytest.mark.parametrize("n_train, epochs", [(16, 188), (36, 125), (400, 100), (160, 150)])
 def test_small_recipe_trains_for_a_minimum_number_of_steps(n_train, epochs):
     clf = DRSNClassifier(recipe="small")
     assert clf._resolve_config(n_train)[1]["max_epochs"] == epochs
 
 
-@pytest.mark.parametrize("recipe, units", [("paper", 4), ("small", 2)])
+@pytest.mark.parametrize(
+    "n_train, batch", [(5, 2), (29, 2), (36, 3), (50, 5), (67, 6), (159, 15), (160, 16), (999, 16)]
+)
+def test_small_recipe_batches_a_tenth_of_the_training_set(n_train, batch):
+    assert DRSNClassifier(recipe="small")._resolve_config(n_train)[1]["batch_size"] == batch
+    given = DRSNClassifier(recipe="small", batch_size=8)._resolve_config(n_train)[1]
+    assert given["batch_size"] == 8
+
+
+@settings(max_examples=200, deadline=None)
+@given(n_train=st.integers(2, 5000))
+def test_small_recipe_steps_and_batches_stay_in_their_bounds(n_train):
+    config = DRSNClassifier(recipe="small")._resolve_config(n_train)[1]
+    assert 2 <= config["batch_size"] <= min(16, max(2, n_train // 10))
+    steps = config["max_epochs"] * -(-n_train // config["batch_size"])
+    assert steps >= 1500 or config["max_epochs"] == 500
+    assert 100 <= config["max_epochs"] <= 500
+
+
+def test_the_auto_recipe_batch_uses_the_signals_left_after_the_validation_split():
+    X, y = make_signals(n_per_class=40, length=32)  # 80 signals, 60 after the split
+    clf = DRSNClassifier(validation_fraction=0.25, max_epochs=1, random_state=0).fit(X, y)
+    assert clf.config_["batch_size"] == 6
+
+
+@pytest.mark.parametrize("recipe, units", [("paper", 4), ("small", 1)])
 def test_the_recipe_sets_the_units_per_stage_unless_given(recipe, units):
     X, y = make_signals(n_per_class=4, length=32)
     clf = DRSNClassifier(recipe=recipe, max_epochs=1, random_state=0).fit(X, y)

@@ -138,7 +138,9 @@ def test_a_recipe_chosen_depth_survives_the_round_trip(tmp_path):
     clf = DRSNClassifier(recipe="small", max_epochs=1, random_state=0).fit(X, y)
     clf.save(tmp_path / "m.pt")
     restored = DRSNClassifier.load(tmp_path / "m.pt")
-    assert restored.blocks_per_stage is None and restored.config_["blocks_per_stage"] == 2
+    assert restored.blocks_per_stage is None and restored.batch_size is None
+    assert restored.config_ == clf.config_
+    assert len(restored.net_.module_.stages[0]) == clf.config_["blocks_per_stage"]
     np.testing.assert_array_equal(restored.predict_proba(X), clf.predict_proba(X))
 
 
