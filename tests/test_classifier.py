@@ -307,8 +307,8 @@ def test_small_recipe_trains_for_a_minimum_number_of_steps(n_train, epochs):
 )
 def test_small_recipe_batches_a_tenth_of_the_training_set(n_train, batch):
     assert DRSNClassifier(recipe="small")._resolve_config(n_train)[1]["batch_size"] == batch
-    given = DRSNClassifier(recipe="small", batch_size=8)._resolve_config(n_train)[1]
-    assert given["batch_size"] == 8
+    explicit = DRSNClassifier(recipe="small", batch_size=8)._resolve_config(n_train)[1]
+    assert explicit["batch_size"] == 8
 
 
 @settings(max_examples=200, deadline=None)
