@@ -90,6 +90,38 @@ def _as_tensor(X: np.ndarray) -> torch.Tensor:
     return (X - X.mean(-1, keepdim=True)) / X.std(-1, keepdim=True)
 
 
+def train(net: PublishedResNet, X: torch.Tensor, targets: torch.Tensor, epochs: int) -> float:
+    """Train as dl-4-tsc does; leave ``net`` with the weights of its lowest training loss."""
+    optimizer = torch.optim.Adam(net.parameters(), lr=1e-3)
+    # Keras counts an improvement only when the loss falls by 1e-4 (absolute), so once
+    # the loss is below that the rate halves every 50 epochs; PyTorch's default is relative.
+    plateau = torch.optim.lr_scheduler.ReduceLROnPlateau(
+        optimizer, factor=0.5, patience=50, min_lr=1e-4, threshold=1e-4, threshold_mode="abs"
+    )
+    n = len(X)
+    batch_size = int(min(n / 10, 64))
+    best_loss, best_state = np.inf, None
+    for _ in range(epochs):
+        net.train()
+        order, total = torch.randperm(n), 0.0
+        for i in range(0, n, batch_size):
+            batch = order[i : i + batch_size]
+            if len(batch) < 2:  # BatchNorm cannot normalise one signal in training mode
+                continue
+            loss = nn.functional.cross_entropy(net(X[batch]), targets[batch])
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            total += loss.item() * len(batch)
+        epoch_loss = total / n
+        plateau.step(epoch_loss)
+        if epoch_loss < best_loss:
+            best_loss = epoch_loss
+            best_state = {k: v.clone() for k, v in net.state_dict().items()}
+    net.load_state_dict(best_state)
+    return best_loss
+
+
 def run_one(dataset: str, seed: int, epochs: int) -> dict:
     from sklearn_drsn.datasets import load_archive_dataset
 
@@ -101,35 +133,9 @@ def run_one(dataset: str, seed: int, epochs: int) -> dict:
     X_test, y_test = load_archive_dataset(dataset, "test")
     classes = np.unique(y_train)
     X_train, X_test = _as_tensor(X_train), _as_tensor(X_test)
-    targets = torch.as_tensor(np.searchsorted(classes, y_train))
     net = PublishedResNet(X_train.shape[1], len(classes))
-    optimizer = torch.optim.Adam(net.parameters(), lr=1e-3)
-    # Keras counts an improvement only when the loss falls by 1e-4 (absolute), so once
-    # the loss is below that the rate halves every 50 epochs; PyTorch's default is relative.
-    plateau = torch.optim.lr_scheduler.ReduceLROnPlateau(
-        optimizer, factor=0.5, patience=50, min_lr=1e-4, threshold=1e-4, threshold_mode="abs"
-    )
-    n = len(X_train)
-    batch_size = int(min(n / 10, 64))
-    best_loss, best_state = np.inf, None
     start = time.perf_counter()
-    for _ in range(epochs):
-        net.train()
-        order, total = torch.randperm(n), 0.0
-        for i in range(0, n, batch_size):
-            batch = order[i : i + batch_size]
-            if len(batch) < 2:  # BatchNorm cannot normalise one signal in training mode
-                continue
-            loss = nn.functional.cross_entropy(net(X_train[batch]), targets[batch])
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-            total += loss.item() * len(batch)
-        plateau.step(total / n)
-        if total / n < best_loss:
-            best_loss = total / n
-            best_state = {k: v.clone() for k, v in net.state_dict().items()}
-    net.load_state_dict(best_state)
+    best_loss = train(net, X_train, torch.as_tensor(np.searchsorted(classes, y_train)), epochs)
     net.eval()
     with torch.no_grad():
         predicted = classes[net(X_test).argmax(1).numpy()]
