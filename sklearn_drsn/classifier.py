@@ -27,7 +27,7 @@ from ._skorch import (
 )
 from .nn import DRSN
 
-__all__ = ["DRSNClassifier"]
+__all__ = ["DRSNClassifier", "validate_hyperparameters"]
 
 OPTIMIZERS = {"sgd": torch.optim.SGD, "adam": torch.optim.Adam, "adamw": torch.optim.AdamW}
 
@@ -734,6 +734,21 @@ or (n_samples, channels, height, width)
         tags.input_tags.allow_nan = False
         tags.input_tags.sparse = False
         return tags
+
+
+def validate_hyperparameters(params: dict) -> None:
+    """Check ``DRSNClassifier`` hyper-parameters as ``fit`` would, without fitting.
+
+    Raises
+    ------
+    ValueError
+        For a value out of range or an impossible architecture.
+    TypeError
+        For a name that is not a hyper-parameter.
+    """
+    probe = DRSNClassifier(**params)
+    probe._validate_params()
+    probe._check_architecture()
 
 
 def _as_network_input(X: np.ndarray) -> np.ndarray:

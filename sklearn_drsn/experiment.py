@@ -29,7 +29,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 
-from .classifier import DRSNClassifier
+from .classifier import DRSNClassifier, validate_hyperparameters
 from .features import make_vibration_features
 from .noise import NOISE_KINDS, add_noise
 from .preprocessing import SignalStandardizer
@@ -178,10 +178,8 @@ def _check_deep_params(deep_params: Mapping[str, object] | None) -> dict[str, ob
             )
     if "widths" in params and params["widths"] is not None:
         params["widths"] = tuple(params["widths"])  # a list from a config file hashes too
-    probe = DRSNClassifier(**params)
     try:
-        probe._validate_params()  # scikit-learn's constraints, as fit checks them
-        probe._check_architecture()
+        validate_hyperparameters(params)
     except ValueError as exc:
         raise ValueError(f"deep_params: {exc}") from None
     return params
