@@ -1,16 +1,24 @@
-"""save/load of DRSNClassifier in a format that torch loads with ``weights_only=True``.
+"""Model files of DRSNClassifier, in a format that torch loads with ``weights_only=True``.
 
 The file is a ``torch.save`` of plain values (str, int, float, bool, None,
-lists, tuples, dicts) and tensors, so loading never runs pickled code.
+lists, tuples, dicts) and tensors, so loading never runs pickled code. The
+estimator gets ``save``, ``load`` and ``to_onnx`` from :class:`ModelFileMixin`;
+this module never imports the estimator.
 """
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 import torch
+from sklearn.utils.validation import check_is_fitted
 
 from . import __version__
-from .classifier import RECIPES
+from ._recipes import RECIPES
+from ._training import make_net
+
+__all__ = ["FORMAT", "FORMAT_VERSION", "ModelFileMixin", "load_classifier", "save_classifier"]
 
 FORMAT = "sklearn-drsn/DRSNClassifier"
 FORMAT_VERSION = 3
@@ -21,11 +29,85 @@ FORMAT_VERSION = 3
 READABLE_VERSIONS = (1, 2, 3)
 
 
+class ModelFileMixin:
+    """``save``, ``load`` and ``to_onnx`` for a fitted DRSNClassifier."""
+
+    def save(self, path) -> None:
+        """Save the fitted model to a file that loads without running pickled code.
+
+        The file holds only plain values and tensors, so :meth:`load` reads
+        it with ``torch.load(..., weights_only=True)``. Training history and
+        custom ``callbacks`` are not saved; use pickle for those.
+
+        Parameters
+        ----------
+        path : str or path-like
+            Destination file.
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> import numpy as np
+        >>> from sklearn_drsn import DRSNClassifier
+        >>> X = np.random.default_rng(0).normal(size=(20, 32))
+        >>> clf = DRSNClassifier(max_epochs=1, random_state=0).fit(X, ["a", "b"] * 10)
+        >>> path = os.path.join(tempfile.mkdtemp(), "model.pt")
+        >>> clf.save(path)
+        >>> restored = DRSNClassifier.load(path)
+        >>> bool((restored.predict_proba(X) == clf.predict_proba(X)).all())
+        True
+        """
+        check_is_fitted(self)
+        save_classifier(self, path)
+
+    @classmethod
+    def load(cls, path):
+        """Load a model written by :meth:`save` (on the CPU when no GPU is visible).
+
+        Parameters
+        ----------
+        path : str or path-like
+            File written by :meth:`save`.
+
+        Returns
+        -------
+        estimator
+            A fitted estimator that predicts as the saved one did.
+
+        Raises
+        ------
+        ValueError
+            If the file is missing, truncated, corrupted, not a sklearn-drsn
+            model, or of an incompatible format version.
+        """
+        return load_classifier(cls, path)
+
+    def to_onnx(self, path) -> None:
+        """Export the fitted network, with a softmax, to an ONNX file.
+
+        The graph's input ``signals`` is a float32 array of shape
+        ``(batch, *input_shape_)`` (for signals fitted as 2-D ``(n, length)``
+        arrays, add the channel axis: ``X[:, None, :]``); its output
+        ``probabilities`` matches :meth:`predict_proba`, columns in the order
+        of ``classes_``. The batch size is dynamic. Needs the ``onnx`` extra.
+
+        Parameters
+        ----------
+        path : str or path-like
+            Destination ``.onnx`` file.
+        """
+        from .export import export_onnx
+
+        check_is_fitted(self)
+        export_onnx(self, path)
+
+
 def save_classifier(estimator, path) -> None:
     params = estimator.get_params()
     params["callbacks"] = None  # arbitrary objects; not representable without pickle
-    if not (params["random_state"] is None or isinstance(params["random_state"], int)):
-        params["random_state"] = None
+    seed = params["random_state"]
+    # A NumPy integer is a seed like an int; a RandomState object has no plain form.
+    params["random_state"] = int(seed) if isinstance(seed, numbers.Integral) else None
     names = getattr(estimator, "feature_names_in_", None)
     payload = {
         "format": FORMAT,
@@ -64,7 +146,8 @@ def load_classifier(cls, path):
         device = "cpu"
     input_shape = tuple(payload["input_shape"])
     classes = np.asarray(payload["classes"], dtype=np.dtype(payload["classes_dtype"]))
-    net = estimator._make_net(config, input_shape[0], len(classes), len(input_shape) - 1, device)
+    params = estimator.get_params(deep=False)
+    net = make_net(params, config, input_shape[0], len(classes), len(input_shape) - 1, device)
     net.initialize()
     try:
         net.module_.load_state_dict(payload["state_dict"])

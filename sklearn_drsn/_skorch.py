@@ -7,31 +7,52 @@ are slices of one tensor that already lives on the training device.
 
 from __future__ import annotations
 
+import re
+import sys
 from collections.abc import Iterator
 
 import torch
 from skorch import NeuralNet
-from skorch.callbacks import Callback, LRScheduler
+from skorch.callbacks import Callback, LRScheduler, PrintLog
+from torch.nn import functional as F
 from torch.utils.data import Dataset
 
 from .nn import weight_decay_groups
 
-__all__ = ["BatchAccuracy", "ContinuedLRScheduler", "DRSNNet", "InMemoryDataset", "TensorBatches"]
+__all__ = [
+    "BatchAccuracy",
+    "ContinuedLRScheduler",
+    "DRSNNet",
+    "InMemoryDataset",
+    "PlainPrintLog",
+    "TensorBatches",
+]
 
 
 class InMemoryDataset(Dataset):
-    """Features and integer targets held as two tensors (on the training device)."""
+    """Features, integer targets and optional sample weights, as tensors on the training device.
 
-    def __init__(self, X: torch.Tensor, y: torch.Tensor) -> None:
-        if len(X) != len(y):
-            raise ValueError(f"X and y have different lengths: {len(X)} and {len(y)}")
-        self.X, self.y = X, y
+    With weights, the target of a sample is the pair ``(y, weight)``.
+    """
+
+    def __init__(
+        self, X: torch.Tensor, y: torch.Tensor, weights: torch.Tensor | None = None
+    ) -> None:
+        if len(X) != len(y) or (weights is not None and len(weights) != len(y)):
+            raise ValueError(f"X, y and weights have different lengths: {len(X)} and {len(y)}")
+        self.X, self.y, self.weights = X, y, weights
 
     def __len__(self) -> int:
         return len(self.X)
 
+    def targets(self, index) -> torch.Tensor | tuple[torch.Tensor, torch.Tensor]:
+        """``y[index]``, paired with ``weights[index]`` when there are weights."""
+        if self.weights is None:
+            return self.y[index]
+        return self.y[index], self.weights[index]
+
     def __getitem__(self, i):
-        return self.X[i], self.y[i]
+        return self.X[i], self.targets(i)
 
 
 class TensorBatches:
@@ -62,15 +83,15 @@ class TensorBatches:
         return len(self._bounds())
 
     def __iter__(self) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
-        X, y = self.dataset.X, self.dataset.y
+        data, X = self.dataset, self.dataset.X
         if self.shuffle:
             order = torch.randperm(len(X)).to(X.device)
             for start, stop in self._bounds():
                 idx = order[start:stop]
-                yield X[idx], y[idx]
+                yield X[idx], data.targets(idx)
         else:
             for start, stop in self._bounds():
-                yield X[start:stop], y[start:stop]
+                yield X[start:stop], data.targets(slice(start, stop))
 
 
 class BatchAccuracy(Callback):
@@ -82,7 +103,8 @@ class BatchAccuracy(Callback):
     def on_batch_end(self, net, batch=None, training=None, y_pred=None, **kwargs) -> None:
         if training or y_pred is None:
             return
-        y_true = batch[1].to(y_pred.device)
+        y_true = batch[1][0] if isinstance(batch[1], tuple) else batch[1]
+        y_true = y_true.to(y_pred.device)
         self.correct_ += int((y_pred.argmax(dim=1) == y_true).sum())
         self.seen_ += len(y_true)
 
@@ -107,12 +129,37 @@ class ContinuedLRScheduler(LRScheduler):
         super().on_train_begin(net, **kwargs)
 
 
+_ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
+
+
+class PlainPrintLog(PrintLog):
+    """skorch's epoch table, without colour codes when standard output is not a terminal."""
+
+    def table(self, row):
+        text = super().table(row)
+        return text if sys.stdout.isatty() else _ANSI_ESCAPE.sub("", text)
+
+
 class DRSNNet(NeuralNet):
     """skorch ``NeuralNet`` whose optimizer decays conv and linear weights only.
 
     ``optimizer__weight_decay`` is applied to convolution and linear weights
-    and never to biases or BatchNorm parameters (the paper's L2 term).
+    and never to biases or BatchNorm parameters (the paper's L2 term). With
+    sample weights (targets ``(y, weight)``), the loss of a batch is the
+    mean of each sample's cross-entropy times its weight.
     """
+
+    def get_default_callbacks(self):
+        return [
+            (name, PlainPrintLog() if isinstance(cb, PrintLog) else cb)
+            for name, cb in super().get_default_callbacks()
+        ]
+
+    def get_loss(self, y_pred, y_true, X=None, training=False):
+        if isinstance(y_true, tuple):
+            y, weights = y_true
+            return (F.cross_entropy(y_pred, y, reduction="none") * weights).mean()
+        return super().get_loss(y_pred, y_true, X=X, training=training)
 
     def initialize_optimizer(self, triggered_directly=None):
         kwargs = self.get_params_for("optimizer")

@@ -1,75 +1,60 @@
-"""DRSNClassifier: deep residual shrinkage networks with scikit-learn's estimator contract."""
+"""DRSNClassifier: deep residual shrinkage networks with scikit-learn's estimator contract.
+
+This module holds the contract (hyper-parameters, validation, fitted
+attributes); recipes live in ``_recipes``, training in ``_training``,
+inference in ``_inference`` and model files in ``_persistence``.
+"""
 
 from __future__ import annotations
 
-import copy
 import numbers
+import warnings
 from collections.abc import Sequence
-from typing import ClassVar, NamedTuple
+from typing import ClassVar
 
 import numpy as np
 import torch
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
-from sklearn.model_selection import train_test_split
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import Interval, Options, StrOptions
+from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, validate_data
-from skorch.callbacks import EarlyStopping, ProgressBar
-from skorch.helper import predefined_split
-from torch.optim.swa_utils import update_bn
+from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
-from ._skorch import (
-    BatchAccuracy,
-    ContinuedLRScheduler,
-    DRSNNet,
-    InMemoryDataset,
-    TensorBatches,
+from ._inference import as_network_input, forward_in_batches, shrinkage_thresholds
+from ._persistence import ModelFileMixin
+from ._recipes import (
+    RECIPES,
+    check_architecture,
+    choose_recipe,
+    resolve_config,
+    resolve_continued_config,
 )
-from .nn import DRSN
+from ._threads import resolve_n_threads, torch_threads
+from ._training import (
+    OPTIMIZERS,
+    check_warm_start,
+    continue_training,
+    draw_seed,
+    make_training_data,
+    normalise_weights,
+    resolve_device,
+    split_validation,
+    train_network,
+)
 
 __all__ = ["DRSNClassifier", "validate_hyperparameters"]
 
-OPTIMIZERS = {"sgd": torch.optim.SGD, "adam": torch.optim.Adam, "adamw": torch.optim.AdamW}
 
-#: Hyper-parameters that ``recipe`` fills in where the caller leaves them None.
-#: "paper": Zhao et al.'s network and training (25,920 training signals of 2,048).
-#: "small": for the few hundred signals or fewer of most real archives, where
-#: a 4-16 channel net trained for 100 epochs of batch 128 (one optimiser step
-#: per epoch on 50 signals) underfits: wider, larger kernels, small batches,
-#: Adam, and at least ``_SMALL_MIN_STEPS`` steps (see docs/user_guide/real_data.rst);
-#: but one unit a stage, not four, and batches of a tenth of the training set
-#: (2 to 16; the published ResNet's rule, capped at 64 there): on 36-50
-#: training signals the deeper net and batches of 16 generalised worse
-#: (docs/user_guide/real_data_results.rst).
-RECIPES: dict[str, dict] = {
-    "paper": dict(
-        widths=(4, 8, 16), blocks_per_stage=4, kernel_size=3, max_epochs=100, batch_size=128,
-        lr=0.1, lr_schedule="paper", optimizer="sgd",
-    ),
-    "small": dict(
-        widths=(32, 64, 128), blocks_per_stage=1, kernel_size=7, max_epochs=None, batch_size=None,
-        lr=1e-3, lr_schedule="cosine", optimizer="adam",
-    ),
-}  # fmt: skip
-#: recipe="auto" picks "paper" from this many training signals (after any
-#: validation split) on, "small" below it.
-AUTO_PAPER_MIN_SAMPLES = 1000
-_SMALL_MIN_STEPS, _SMALL_EPOCHS = 1500, (100, 500)
-_SMALL_BATCH = (2, 16)  # a tenth of the training signals, within these bounds
-# Inference batches: at most this many samples, and about this many input values.
-_INFERENCE_BATCH = 128
-_INFERENCE_VALUES = 1 << 22
-
-
-class DRSNClassifier(ClassifierMixin, BaseEstimator):
+class DRSNClassifier(ModelFileMixin, ClassifierMixin, BaseEstimator):
     """Deep residual shrinkage network classifier (DRSN-CW, DRSN-CS, ResNet, ConvNet).
 
     A 1-D (or 2-D) residual network whose units end in soft thresholding with
     thresholds learned per sample (Zhao et al., 2019), trained with skorch on
-    PyTorch. The defaults are the paper's network (Table II) and training
-    recipe: SGD with momentum 0.9, learning rate 0.1 divided by 10 at 40 % and
-    80 % of the epochs, weight decay 1e-4 on weights only, batch 128,
-    100 epochs.
+    PyTorch. Hyper-parameters left at None come from a recipe: the paper's
+    network (Table II) and training (SGD with momentum 0.9, learning rate 0.1
+    divided by 10 at 40 % and 80 % of the epochs, batch 128, 100 epochs), or a
+    wider, shallower network trained with Adam for small data sets (see
+    ``recipe``).
 
     Parameters
     ----------
@@ -140,6 +125,28 @@ class DRSNClassifier(ClassifierMixin, BaseEstimator):
         accuracy of one network moved by up to 2.7 points between its last
         five epochs. False keeps the running averages, as the paper's code
         does.
+    class_weight : dict, "balanced" or None, default=None
+        Weights of the classes, as in scikit-learn's ``LogisticRegression``:
+        ``{label: weight}``, or ``"balanced"`` for
+        ``n_samples / (n_classes * np.bincount(y))``. They multiply
+        ``sample_weight``.
+    warm_start : bool, default=False
+        When True and the estimator is fitted, ``fit`` starts from the fitted
+        weights instead of a new initialisation (fine-tuning): the network,
+        the classes, the input shape, the recipe and the input
+        standardisation stay those of the first fit; the epochs, batch,
+        learning rate and schedule are resolved again for the new data, with
+        a new optimizer. ``n_init`` is not used then.
+    n_threads : int or None, default=1
+        PyTorch intra-op threads during ``fit`` and prediction on the CPU,
+        set on entry and restored on exit. ``-1`` uses every core the process
+        may use; None keeps the caller's setting. With a fixed count, the
+        same hyper-parameters and ``random_state`` give the same model on
+        any machine of the same CPU type, serially or in parallel workers;
+        results differ in the last digits between thread counts (float32
+        sums split differently), so the default 1 makes fits independent of
+        the core count and lets ``GridSearchCV(n_jobs=-1)`` run one fit per
+        core without oversubscription. See :ref:`reproducibility`.
     n_iter_no_change : int, default=10
         Patience of early stopping (used only with ``validation_fraction``).
     n_init : int, default=1
@@ -196,8 +203,8 @@ class DRSNClassifier(ClassifierMixin, BaseEstimator):
         The recipe used, ``"paper"`` or ``"small"``.
     config_ : dict
         The values of the recipe-dependent hyper-parameters used in training
-        (``widths``, ``kernel_size``, ``max_epochs``, ``batch_size``, ``lr``,
-        ``lr_schedule``, ``optimizer``).
+        (``widths``, ``blocks_per_stage``, ``kernel_size``, ``max_epochs``,
+        ``batch_size``, ``lr``, ``lr_schedule``, ``optimizer``).
 
     See Also
     --------
@@ -243,6 +250,13 @@ class DRSNClassifier(ClassifierMixin, BaseEstimator):
         "standardize": ["boolean"],
         "validation_fraction": [Interval(numbers.Real, 0, 1, closed="left")],
         "recompute_batch_norm": ["boolean"],
+        "class_weight": [dict, StrOptions({"balanced"}), None],
+        "warm_start": ["boolean"],
+        "n_threads": [
+            Interval(numbers.Integral, 1, None, closed="left"),
+            Options(numbers.Integral, {-1}),
+            None,
+        ],
         "n_iter_no_change": [Interval(numbers.Integral, 1, None, closed="left")],
         "n_init": [Interval(numbers.Integral, 1, None, closed="left")],
         "init_epochs": [Interval(numbers.Integral, 1, None, closed="left"), None],
@@ -271,6 +285,9 @@ class DRSNClassifier(ClassifierMixin, BaseEstimator):
         standardize: bool = True,
         validation_fraction: float = 0.0,
         recompute_batch_norm: bool = True,
+        class_weight: dict | str | None = None,
+        warm_start: bool = False,
+        n_threads: int | None = 1,
         n_iter_no_change: int = 10,
         n_init: int = 1,
         init_epochs: int | None = None,
@@ -296,6 +313,9 @@ class DRSNClassifier(ClassifierMixin, BaseEstimator):
         self.standardize = standardize
         self.validation_fraction = validation_fraction
         self.recompute_batch_norm = recompute_batch_norm
+        self.class_weight = class_weight
+        self.warm_start = warm_start
+        self.n_threads = n_threads
         self.n_iter_no_change = n_iter_no_change
         self.n_init = n_init
         self.init_epochs = init_epochs
@@ -306,7 +326,7 @@ class DRSNClassifier(ClassifierMixin, BaseEstimator):
 
     # ------------------------------------------------------------------ fit
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y) -> DRSNClassifier:
+    def fit(self, X, y, sample_weight=None) -> DRSNClassifier:
         """Train the network on signals ``X`` with labels ``y``.
 
         Parameters
@@ -318,6 +338,12 @@ or (n_samples, channels, height, width)
             modified).
         y : array-like of shape (n_samples,)
             Class labels (strings, integers, booleans).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights: each sample's loss is multiplied by its
+            weight (times its class's ``class_weight``), the weights scaled
+            to mean 1 over the training signals so that their overall scale
+            does not act as a learning rate. A zero weight removes a sample
+            from the loss, not from the BatchNorm statistics.
 
         Returns
         -------
@@ -335,18 +361,20 @@ or (n_samples, channels, height, width)
         # failed fit never leaves a half-fitted (or half-refitted) estimator.
         previous = self.__dict__.copy()
         try:
-            return self._fit(X, y)
+            with self._threads():
+                return self._fit(X, y, sample_weight)
         except BaseException:
             self.__dict__.clear()
             self.__dict__.update(previous)
             raise
 
-    def _fit(self, X, y) -> DRSNClassifier:
-        self._check_architecture()
+    def _fit(self, X, y, sample_weight) -> DRSNClassifier:
+        check_architecture(self.widths, self.kernel_size)
+        fitted = self.__dict__.copy() if self.warm_start and hasattr(self, "net_") else None
         X, y = validate_data(
             self, X, y, allow_nd=True, dtype=np.float32, ensure_min_samples=2, reset=True
         )
-        X = _as_network_input(X)
+        X = as_network_input(X)
         check_classification_targets(y)
         classes, y_encoded = np.unique(y, return_inverse=True)
         if len(classes) < 2:
@@ -354,19 +382,23 @@ or (n_samples, channels, height, width)
                 f"{type(self).__name__} needs samples of at least 2 classes in y; "
                 f"got 1 class ({classes[0]!r})"
             )
-        device = _resolve_device(self.device)
-        seed = _draw_seed(self.random_state)
-        X_train, y_train, valid = self._split(X, y_encoded, seed)
-        recipe, config = self._resolve_config(len(X_train))
-        # The tensors are built once and shared by every initialisation tried.
-        train_ds = _to_dataset(X_train, y_train, device)
-        valid_ds = _to_dataset(*valid, device) if valid is not None else None
-        run = _Run(X_train, train_ds, valid_ds, len(classes), config, device)
-        if self.n_init > 1:
-            net = self._best_initialisation(run, seed)
+        if fitted is not None:
+            check_warm_start(fitted, classes, X.shape[1:])
+        weights = self._sample_weights(sample_weight, X, y)
+        device = resolve_device(self.device)
+        seed = draw_seed(self.random_state)
+        X_train, y_train, w_train, valid = split_validation(
+            X, y_encoded, weights, self.validation_fraction, seed
+        )
+        recipe, config = self._resolve_config(len(X_train), fitted)
+        if w_train is not None:
+            w_train, valid = normalise_weights(w_train, valid)
+        data = make_training_data(X_train, y_train, w_train, valid, len(classes), config, device)
+        params = self.get_params(deep=False)
+        if fitted is not None:
+            net = continue_training(params, data, seed, fitted["net_"])
         else:
-            net, _ = self._start(run, seed, epochs=None)
-        self._finish(run, net)
+            net = train_network(params, data, seed)
         losses = net.history[:, "train_loss"]
         if not np.all(np.isfinite(losses)):
             raise ValueError(
@@ -384,217 +416,29 @@ or (n_samples, channels, height, width)
         self.n_epochs_ = len(net.history)
         return self
 
-    def _check_architecture(self) -> None:
-        # The network validates these too; checking here fails before any work.
-        if self.widths is not None:
-            widths = tuple(self.widths)
-            if not widths or any(not isinstance(w, numbers.Integral) or w < 1 for w in widths):
-                raise ValueError(
-                    f"widths must be a non-empty sequence of positive ints, got {widths}"
-                )
-        if self.kernel_size is not None and self.kernel_size % 2 == 0:
-            raise ValueError(f"kernel_size must be odd, got {self.kernel_size}")
+    def _threads(self):
+        n = torch.get_num_threads() if self.n_threads is None else self.n_threads
+        return torch_threads(resolve_n_threads(n))
 
-    def _resolve_config(self, n_train: int) -> tuple[str, dict]:
-        """The recipe for ``n_train`` training signals and the values it gives."""
-        recipe = self.recipe
-        if recipe == "auto":
-            recipe = "paper" if n_train >= AUTO_PAPER_MIN_SAMPLES else "small"
-        config = {}
-        for name, default in RECIPES[recipe].items():
-            value = getattr(self, name)
-            config[name] = default if value is None else value
-        config["widths"] = tuple(int(w) for w in config["widths"])
-        if config["batch_size"] is None:  # "small": a tenth of the training set
-            config["batch_size"] = int(np.clip(n_train // 10, *_SMALL_BATCH))
-        if config["max_epochs"] is None:  # "small": a minimum number of optimiser steps
-            steps_per_epoch = max(1, -(-n_train // config["batch_size"]))
-            low, high = _SMALL_EPOCHS
-            config["max_epochs"] = int(np.clip(-(-_SMALL_MIN_STEPS // steps_per_epoch), low, high))
-        return recipe, config
-
-    def _best_initialisation(self, run: _Run, seed: int) -> DRSNNet:
-        """The trained net of the candidate seed with the lowest training loss after a trial."""
-        max_epochs = run.config["max_epochs"]
-        # A sixth: on the main job's data, trials of 3 of 30 epochs chose DRSN-CS and
-        # ResNet candidates that never learned where trials of 5 chose ones that did.
-        epochs = min(self.init_epochs or max(1, round(max_epochs / 6)), max_epochs)
-        best, best_loss = None, np.inf
-        for candidate in _candidate_seeds(seed, self.n_init):
-            trial = self._start(run, candidate, epochs)
-            loss = trial[0].history[-1, "train_loss"]
-            loss = loss if np.isfinite(loss) else np.inf  # a diverged trial loses
-            if best is None or loss < best_loss:
-                best, best_loss = (candidate, *trial), loss
-            del trial  # at most two networks in memory: the best so far and this one
-        candidate, net, rng_state = best
-        if run.valid_ds is not None:
-            # Early stopping ended the trial by restoring its best weights (and may
-            # have stopped it early): train the candidate again as one whole run.
-            return self._start(run, candidate, epochs=None)[0]
-        # The trial is the first `epochs` epochs of the candidate's fit: go on from it,
-        # drawing the shuffles from where the trial left the generator.
-        if len(net.history) < max_epochs:
-            with _forked_rng(run.device):
-                torch.set_rng_state(rng_state)
-                net.partial_fit(run.train_ds, None, epochs=max_epochs - len(net.history))
-        return net
-
-    def _start(self, run: _Run, seed: int, epochs: int | None) -> tuple[DRSNNet, torch.Tensor]:
-        """A net initialised from ``seed`` and trained for ``epochs`` (None: ``max_epochs``).
-
-        Also returns the state of torch's generator after training, from which
-        a continued run draws its next shuffles.
-        """
-        X = run.X
-        ndim = X.ndim - 2
-        net = self._make_net(run.config, X.shape[1], run.n_classes, ndim, run.device, run.valid_ds)
-        with _forked_rng(run.device):
-            torch.manual_seed(seed)
-            net.initialize()
-            if self.standardize:
-                net.module_.standardize.set_statistics(*_channel_statistics(X))
-            net.partial_fit(run.train_ds, None, epochs=epochs)
-            return net, torch.get_rng_state()
-
-    def _finish(self, run: _Run, net: DRSNNet) -> None:
-        """Recompute the BatchNorm statistics if asked, and switch to inference mode."""
-        if self.recompute_batch_norm:
-            # Never smaller than a training batch: a batch of one signal cannot be
-            # normalised in training mode, and a training batch is known to fit.
-            size = max(run.config["batch_size"], _inference_batch_size(run.X.shape))
-            update_bn(TensorBatches(run.train_ds, size), net.module_)
-        net.module_.eval()
-
-    def _make_net(self, config, in_channels, n_classes, ndim, device, valid_ds=None) -> DRSNNet:
-        """The skorch net for these hyper-parameters (not yet initialised)."""
-        return DRSNNet(
-            module=DRSN,
-            module__in_channels=in_channels,
-            module__n_classes=n_classes,
-            module__widths=config["widths"],
-            module__blocks_per_stage=config["blocks_per_stage"],
-            module__kernel_size=config["kernel_size"],
-            module__shrinkage=self.shrinkage,
-            module__shortcut=self.shortcut,
-            module__threshold_batch_norm=self.threshold_batch_norm,
-            module__ndim=ndim,
-            criterion=torch.nn.CrossEntropyLoss,
-            optimizer=OPTIMIZERS[config["optimizer"]],
-            lr=config["lr"],
-            optimizer__weight_decay=self.weight_decay,
-            **({"optimizer__momentum": self.momentum} if config["optimizer"] == "sgd" else {}),
-            max_epochs=config["max_epochs"],
-            batch_size=config["batch_size"],
-            iterator_train=TensorBatches,
-            iterator_train__shuffle=True,
-            iterator_valid=TensorBatches,
-            train_split=predefined_split(valid_ds) if valid_ds is not None else None,
-            callbacks=self._callbacks(config, valid_ds is not None),
-            device=device,
-            verbose=self.verbose,
+    def _sample_weights(self, sample_weight, X: np.ndarray, y: np.ndarray) -> np.ndarray | None:
+        """Per-sample loss weights (``sample_weight`` times class weights), or None for none."""
+        if sample_weight is None and self.class_weight is None:
+            return None
+        weights = _check_sample_weight(
+            sample_weight, X, dtype=np.float64, ensure_non_negative=True
         )
+        if self.class_weight is not None:
+            weights = weights * compute_sample_weight(self.class_weight, y)
+        return weights
 
-    def save(self, path) -> None:
-        """Save the fitted model to a file that loads without running pickled code.
-
-        The file holds only plain values and tensors, so :meth:`load` reads
-        it with ``torch.load(..., weights_only=True)``. Training history and
-        custom ``callbacks`` are not saved; use pickle for those.
-
-        Parameters
-        ----------
-        path : str or path-like
-            Destination file.
-
-        Examples
-        --------
-        >>> import os, tempfile
-        >>> import numpy as np
-        >>> from sklearn_drsn import DRSNClassifier
-        >>> X = np.random.default_rng(0).normal(size=(20, 32))
-        >>> clf = DRSNClassifier(max_epochs=1, random_state=0).fit(X, ["a", "b"] * 10)
-        >>> path = os.path.join(tempfile.mkdtemp(), "model.pt")
-        >>> clf.save(path)
-        >>> restored = DRSNClassifier.load(path)
-        >>> bool((restored.predict_proba(X) == clf.predict_proba(X)).all())
-        True
-        """
-        from ._persistence import save_classifier
-
-        check_is_fitted(self)
-        save_classifier(self, path)
-
-    @classmethod
-    def load(cls, path) -> DRSNClassifier:
-        """Load a model written by :meth:`save` (on the CPU when no GPU is visible).
-
-        Parameters
-        ----------
-        path : str or path-like
-            File written by :meth:`save`.
-
-        Returns
-        -------
-        DRSNClassifier
-            A fitted estimator that predicts as the saved one did.
-
-        Raises
-        ------
-        ValueError
-            If the file is missing, truncated, corrupted, not a sklearn-drsn
-            model, or of an incompatible format version.
-        """
-        from ._persistence import load_classifier
-
-        return load_classifier(cls, path)
-
-    def to_onnx(self, path) -> None:
-        """Export the fitted network, with a softmax, to an ONNX file.
-
-        The graph's input ``signals`` is a float32 array of shape
-        ``(batch, *input_shape_)`` (for signals fitted as 2-D ``(n, length)``
-        arrays, add the channel axis: ``X[:, None, :]``); its output
-        ``probabilities`` matches :meth:`predict_proba`, columns in the order
-        of ``classes_``. The batch size is dynamic. Needs the ``onnx`` extra.
-
-        Parameters
-        ----------
-        path : str or path-like
-            Destination ``.onnx`` file.
-        """
-        from .export import export_onnx
-
-        check_is_fitted(self)
-        export_onnx(self, path)
-
-    def _split(self, X, y, seed):
-        if self.validation_fraction == 0:
-            return X, y, None
-        X_train, X_valid, y_train, y_valid = train_test_split(
-            X, y, test_size=self.validation_fraction, stratify=y, random_state=seed % 2**32
-        )
-        return X_train, y_train, (X_valid, y_valid)
-
-    def _callbacks(self, config: dict, has_validation: bool) -> list:
-        callbacks = []
-        if self.verbose >= 1:
-            callbacks.append(("progress_bar", ProgressBar()))
-        if has_validation:
-            callbacks.append(("valid_acc", BatchAccuracy()))
-            callbacks.append(
-                (
-                    "early_stopping",
-                    EarlyStopping(
-                        monitor="valid_loss", patience=self.n_iter_no_change, load_best=True
-                    ),
-                )
-            )
-        schedule = _lr_schedule(config["lr_schedule"], config["max_epochs"])
-        if schedule is not None:
-            callbacks.append(("lr_scheduler", schedule))
-        # Copies: skorch initialises callbacks in place, and hyper-parameters must not change.
-        return callbacks + copy.deepcopy(list(self.callbacks or []))
+    def _resolve_config(self, n_train: int, fitted: dict | None) -> tuple[str, dict]:
+        """The recipe and the values used; a warm start keeps the fitted recipe and network."""
+        explicit = {name: getattr(self, name) for name in RECIPES["paper"]}
+        if fitted is None:
+            recipe = choose_recipe(self.recipe, n_train)
+            return recipe, resolve_config(recipe, explicit, n_train)
+        recipe = fitted["recipe_"]
+        return recipe, resolve_continued_config(recipe, fitted["config_"], explicit, n_train)
 
     # -------------------------------------------------------------- predict
     def predict_proba(self, X) -> np.ndarray:
@@ -611,6 +455,22 @@ or (n_samples, channels, height, width)
             Probabilities (softmax of the logits, computed in float64).
         """
         return torch.softmax(self._logits(X).double(), dim=1).numpy()
+
+    def predict_log_proba(self, X) -> np.ndarray:
+        """Logarithm of the class probabilities, columns in the order of ``classes_``.
+
+        Parameters
+        ----------
+        X : array-like of the shape seen in ``fit``
+            Signals to classify.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_classes)
+            Log-probabilities (log-softmax of the logits, in float64: finite
+            where ``np.log(predict_proba(X))`` would underflow to ``-inf``).
+        """
+        return torch.log_softmax(self._logits(X).double(), dim=1).numpy()
 
     def predict(self, X) -> np.ndarray:
         """Predicted class labels.
@@ -656,7 +516,9 @@ or (n_samples, channels, height, width)
         >>> clf.embed(X).shape  # widths[-1] of the "small" recipe that 20 signals get
         (20, 128)
         """
-        return self._forward(X, lambda module, batch: module.forward_features(batch)).numpy()
+        module, X, device = self._prepared(X)
+        with self._threads():
+            return forward_in_batches(module.forward_features, X, device).numpy()
 
     def thresholds(self, X) -> dict[str, np.ndarray]:
         """The thresholds tau that every shrinkage unit applies to each signal of ``X``.
@@ -672,7 +534,8 @@ or (n_samples, channels, height, width)
             One entry per residual shrinkage unit, keyed by its module path
             (``"stages.0.0"`` is the first unit of the first stage), of shape
             ``(n_samples, channels)`` for DRSN-CW and ``(n_samples, 1)`` for
-            DRSN-CS. Empty for the ResNet and ConvNet baselines.
+            DRSN-CS. Empty, with a warning, for the ResNet and ConvNet
+            baselines (``shrinkage=None``), which have no thresholds.
 
         Examples
         --------
@@ -684,50 +547,36 @@ or (n_samples, channels, height, width)
         >>> len(taus), taus["stages.2.0"].shape  # the "small" recipe: 3 stages of 1 unit
         (3, (20, 128))
         """
-        check_is_fitted(self)
-        units = {
-            name.removesuffix(".shrinkage"): m.threshold
-            for name, m in self.net_.module_.named_modules()
-            if name.endswith(".shrinkage") and m is not None
-        }
-        if not units:
-            return {}
-        captured: list[torch.Tensor] = []
-        hooks = [
-            m.register_forward_hook(lambda _m, _i, out: captured.append(out.flatten(1)))
-            for m in units.values()
-        ]
-
-        def run(module: torch.nn.Module, batch: torch.Tensor) -> torch.Tensor:
-            captured.clear()
-            module(batch)
-            return torch.cat(captured, dim=1)
-
-        try:
-            flat = self._forward(X, run).numpy()
-        finally:
-            for hook in hooks:
-                hook.remove()
-        widths = [m.fc2.out_features for m in units.values()]
-        return dict(zip(units, np.split(flat, np.cumsum(widths)[:-1], axis=1)))
+        module, X, device = self._prepared(X)
+        if self.shrinkage is None:
+            warnings.warn(
+                "thresholds(): this model has shrinkage=None (a ResNet or ConvNet), which "
+                "has no thresholds; fit with shrinkage='cw' or 'cs' to inspect them",
+                UserWarning,
+                stacklevel=2,
+            )
+        with self._threads():
+            return shrinkage_thresholds(module, X, device)
 
     def _logits(self, X) -> torch.Tensor:
-        return self._forward(X, lambda module, batch: module(batch))
+        module, X, device = self._prepared(X)
+        with self._threads():
+            return forward_in_batches(module, X, device)
 
-    def _forward(self, X, run) -> torch.Tensor:
-        """``run(module, batch)`` over validated ``X`` in fixed-size batches."""
+    def _prepared(self, X) -> tuple[torch.nn.Module, np.ndarray, str]:
+        """The module in eval mode, validated ``X`` as the network takes it, and the device."""
         check_is_fitted(self)
+        X = _drop_channel_axis(X, self.input_shape_, self.n_features_in_)
         X = validate_data(self, X, allow_nd=True, dtype=np.float32, reset=False)
-        X = _as_network_input(X)
+        X = as_network_input(X)
         if X.shape[1:] != self.input_shape_:
             raise ValueError(
                 f"X has samples of shape {X.shape[1:]}, but {type(self).__name__} was fitted "
                 f"on samples of shape {self.input_shape_}"
             )
-        module = self.net_.module_.eval()
         # net_.device, not device_: skorch maps a CUDA-trained net to the CPU when
         # it is unpickled where no GPU is visible.
-        return _forward_in_batches(lambda batch: run(module, batch), X, str(self.net_.device))
+        return self.net_.module_.eval(), X, str(self.net_.device)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -745,124 +594,26 @@ def validate_hyperparameters(params: dict) -> None:
         For a value out of range or an impossible architecture.
     TypeError
         For a name that is not a hyper-parameter.
+
+    Examples
+    --------
+    >>> validate_hyperparameters({"max_epochs": 0})  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    sklearn.utils._param_validation.InvalidParameterError: The 'max_epochs' parameter ...
     """
     probe = DRSNClassifier(**params)
     probe._validate_params()
-    probe._check_architecture()
+    check_architecture(probe.widths, probe.kernel_size)
 
 
-def _as_network_input(X: np.ndarray) -> np.ndarray:
-    """(n, length) -> (n, 1, length); 3-D and 4-D arrays are already (n, C, ...)."""
-    if X.ndim > 4:
-        raise ValueError(
-            f"X must be 2-D (n_samples, length), 3-D (n_samples, channels, length) or "
-            f"4-D (n_samples, channels, height, width); got {X.ndim}-D with shape {X.shape}"
-        )
-    return X[:, None, :] if X.ndim == 2 else X
+def _drop_channel_axis(X, input_shape: tuple, n_features_in: int):
+    """``(n, 1, length)`` as ``(n, length)`` for a model fitted on 2-D ``(n, length)`` signals.
 
-
-def _channel_statistics(X: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
-    """Per-channel mean and standard deviation of ``(n, C, ...)`` data, in float64.
-
-    A constant channel gets scale 1 (nothing to normalise, and no division by 0).
+    That is the layout the ONNX graph takes, so users pass it to ``predict`` too.
     """
-    axes = (0, *range(2, X.ndim))
-    mean = X.mean(axis=axes, dtype=np.float64)
-    std = X.std(axis=axes, dtype=np.float64)
-    std = np.where(std > 0, std, 1.0)
-    return torch.as_tensor(mean, dtype=torch.float32), torch.as_tensor(std, dtype=torch.float32)
-
-
-class _Run(NamedTuple):
-    """What every initialisation of one fit trains on, and how."""
-
-    X: np.ndarray
-    train_ds: InMemoryDataset
-    valid_ds: InMemoryDataset | None
-    n_classes: int
-    config: dict
-    device: str
-
-
-def _forked_rng(device: str):
-    """A scope whose draws from torch's generators leave the caller's generators alone."""
-    cuda = [torch.device(device)] if device.startswith("cuda") else []
-    return torch.random.fork_rng(devices=cuda)
-
-
-def _to_dataset(X: np.ndarray, y: np.ndarray, device: str) -> InMemoryDataset:
-    # torch.as_tensor shares memory with X where it can; the data is never written to.
-    X_t = torch.as_tensor(np.ascontiguousarray(X)).to(device)
-    return InMemoryDataset(X_t, torch.as_tensor(y, dtype=torch.long).to(device))
-
-
-def _inference_batch_size(shape: tuple[int, ...]) -> int:
-    """Samples per batch outside training: at most 128, and about 4 M input values."""
-    per_sample = int(np.prod(shape[1:]))
-    return max(1, min(_INFERENCE_BATCH, _INFERENCE_VALUES // max(per_sample, 1)))
-
-
-@torch.inference_mode()
-def _forward_in_batches(forward, X: np.ndarray, device: str) -> torch.Tensor:
-    """Logits in batches of one fixed size, so memory does not grow with ``len(X)``.
-
-    Every batch has the same size, the last one padded with zeros: float32
-    kernels pick batch-size-dependent blockings, so a sample's output could
-    otherwise change in the 7th digit with the batch it lands in. With a
-    fixed batch size, ``predict_proba(X)[i] == predict_proba(X[i:i+1])``
-    exactly (eval-mode BatchNorm makes samples independent of each other).
-    """
-    size = _inference_batch_size(X.shape)
-    out = None
-    for start in range(0, len(X), size):
-        batch = torch.as_tensor(X[start : start + size]).to(device)
-        n = len(batch)
-        if n < size:
-            batch = torch.cat([batch, batch.new_zeros((size - n, *batch.shape[1:]))])
-        result = forward(batch)[:n]
-        if out is None:
-            # One output allocated up front: keeping a small tensor per batch between
-            # the batches' large temporaries fragments the heap, and the process grew
-            # by ~2.7 KB per predicted signal (measured on 120,000 signals).
-            out = torch.empty((len(X), *result.shape[1:]), dtype=result.dtype)
-        out[start : start + n] = result
-    return out
-
-
-def _lr_schedule(name: str, max_epochs: int) -> ContinuedLRScheduler | None:
-    if name == "paper":
-        # Paper p.7: lr 0.1 for epochs 1-40, 0.01 for 41-80, 0.001 for 81-100.
-        milestones = sorted({max(1, round(0.4 * max_epochs)), max(1, round(0.8 * max_epochs))})
-        return ContinuedLRScheduler(policy="MultiStepLR", milestones=milestones, gamma=0.1)
-    if name == "cosine":
-        return ContinuedLRScheduler(policy="CosineAnnealingLR", T_max=max_epochs)
-    return None
-
-
-def _resolve_device(device: str) -> str:
-    if device == "auto":
-        return "cuda" if torch.cuda.is_available() else "cpu"
-    try:
-        torch.device(device)
-    except (RuntimeError, TypeError) as exc:
-        raise ValueError(f"invalid device {device!r}: {exc}") from None
-    if device.startswith("cuda") and not torch.cuda.is_available():
-        raise ValueError(f"device={device!r} was requested but PyTorch sees no CUDA device")
-    return device
-
-
-def _candidate_seeds(seed: int, n_init: int) -> list[int]:
-    """``seed`` first (so that ``n_init=1`` trains what it always did), then derived seeds."""
-    derived = (
-        int(np.random.SeedSequence([seed, i]).generate_state(1)[0]) for i in range(1, n_init)
-    )
-    return [seed, *derived]
-
-
-def _draw_seed(random_state) -> int:
-    if random_state is None:
-        # Fresh entropy: unlike check_random_state(None) it leaves np.random's global state alone.
-        return int(np.random.SeedSequence().generate_state(1)[0])
-    if isinstance(random_state, numbers.Integral):
-        return int(random_state)
-    return int(random_state.randint(np.iinfo(np.int32).max))
+    shape = getattr(X, "shape", None)
+    fitted_2d = len(input_shape) == 2 and input_shape[0] == 1 and n_features_in == input_shape[1]
+    if fitted_2d and n_features_in != 1 and shape is not None and tuple(shape[1:]) == input_shape:
+        return X[:, 0]
+    return X

@@ -11,8 +11,11 @@ from hypothesis import strategies as st
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
+import sklearn_drsn._training
 from sklearn_drsn import DRSNClassifier
-from sklearn_drsn.classifier import _INFERENCE_BATCH, _candidate_seeds
+from sklearn_drsn._inference import INFERENCE_BATCH as _INFERENCE_BATCH
+from sklearn_drsn._recipes import choose_recipe, resolve_config
+from sklearn_drsn._training import candidate_seeds as _candidate_seeds
 
 # The paper's recipe on a shortened network: these tests are about the contract.
 FAST = dict(recipe="paper", blocks_per_stage=1, max_epochs=4, batch_size=16, random_state=0)
@@ -258,9 +261,15 @@ PAPER = dict(
 )  # fmt: skip
 
 
+def resolved(n_train, recipe, **explicit):
+    """The recipe and configuration that fit resolves for ``n_train`` training signals."""
+    name = choose_recipe(recipe, n_train)
+    return name, resolve_config(name, explicit, n_train)
+
+
 def test_paper_recipe_is_the_papers_configuration():
     # Whatever the training-set size.
-    assert DRSNClassifier(recipe="paper")._resolve_config(10) == ("paper", PAPER)
+    assert resolved(10, "paper") == ("paper", PAPER)
     X, y = make_signals(n_per_class=10, length=16)
     clf = DRSNClassifier(recipe="paper", blocks_per_stage=1, max_epochs=1).fit(X, y)
     assert clf.config_ == {**PAPER, "blocks_per_stage": 1, "max_epochs": 1}
@@ -298,23 +307,22 @@ def test_auto_recipe_counts_signals_after_the_validation_split():
 
 @pytest.mark.parametrize("n_train, epochs", [(16, 188), (36, 125), (400, 100), (160, 150)])
 def test_small_recipe_trains_for_a_minimum_number_of_steps(n_train, epochs):
-    clf = DRSNClassifier(recipe="small")
-    assert clf._resolve_config(n_train)[1]["max_epochs"] == epochs
+    assert resolved(n_train, "small")[1]["max_epochs"] == epochs
 
 
 @pytest.mark.parametrize(
     "n_train, batch", [(5, 2), (29, 2), (36, 3), (50, 5), (67, 6), (159, 15), (160, 16), (999, 16)]
 )
 def test_small_recipe_batches_a_tenth_of_the_training_set(n_train, batch):
-    assert DRSNClassifier(recipe="small")._resolve_config(n_train)[1]["batch_size"] == batch
-    explicit = DRSNClassifier(recipe="small", batch_size=8)._resolve_config(n_train)[1]
+    assert resolved(n_train, "small")[1]["batch_size"] == batch
+    explicit = resolved(n_train, "small", batch_size=8)[1]
     assert explicit["batch_size"] == 8
 
 
 @settings(max_examples=200, deadline=None)
 @given(n_train=st.integers(2, 5000))
 def test_small_recipe_steps_and_batches_stay_in_their_bounds(n_train):
-    config = DRSNClassifier(recipe="small")._resolve_config(n_train)[1]
+    config = resolved(n_train, "small")[1]
     assert 2 <= config["batch_size"] <= min(16, max(2, n_train // 10))
     steps = config["max_epochs"] * -(-n_train // config["batch_size"])
     assert steps >= 1500 or config["max_epochs"] == 500
@@ -513,7 +521,7 @@ def test_recomputation_uses_training_batches_where_prediction_batches_are_smalle
 ):
     # Signals of over 2 M values make prediction batches of one signal, which the
     # threshold nets' BatchNorm1d cannot normalise in training mode.
-    monkeypatch.setattr("sklearn_drsn.classifier._INFERENCE_VALUES", 1)
+    monkeypatch.setattr("sklearn_drsn._inference.INFERENCE_VALUES", 1)
     X, y = data
     clf = DRSNClassifier(**FAST).fit(X, y)
     assert clf.net_.module_.stages[0][0].shrinkage is not None
@@ -564,14 +572,14 @@ def test_n_init_one_is_the_plain_fit_and_the_first_candidate_is_its_seed(data):
 def test_init_epochs_default_to_a_sixth_of_training(data, monkeypatch):
     X, y = data
     starts = []
-    original = DRSNClassifier._start
+    original = sklearn_drsn._training._start
 
-    def record(self, run, seed, epochs):
-        net, rng_state = original(self, run, seed, epochs)
+    def record(params, data, seed, epochs):
+        net, rng_state = original(params, data, seed, epochs)
         starts.append(len(net.history))
         return net, rng_state
 
-    monkeypatch.setattr(DRSNClassifier, "_start", record)
+    monkeypatch.setattr(sklearn_drsn._training, "_start", record)
     long = DRSNClassifier(**{**FAST, "max_epochs": 20}, n_init=3).fit(X, y)
     short = DRSNClassifier(**{**FAST, "max_epochs": 3}, n_init=2, init_epochs=9).fit(X, y)
     # Three trials of 3 epochs (20 / 6, rounded), the best then trained on to 20;

@@ -313,7 +313,7 @@ def test_import_construction_and_params_do_not_touch_cuda():
         sklearn_drsn.experiment.make_model("drsn-cw")
         sklearn_drsn.cli.build_parser().parse_args(["--local-cluster", "2"])
         assert calls == [] and not torch.cuda.is_initialized(), calls
-        sklearn_drsn.classifier._resolve_device("auto")  # what fit does: the spies work
+        sklearn_drsn._training.resolve_device("auto")  # what fit does: the spies work
         assert calls == ["is_available"], calls
         """
     )

@@ -1,5 +1,7 @@
 """save/load: a safe file format that restores an identically predicting estimator."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 import torch
@@ -181,3 +183,25 @@ def test_cuda_trained_model_loads_on_cpu(tmp_path):
     load = "DRSNClassifier.load(d + '/m.pt')"
     proba = predict_proba_in_fresh_process(tmp_path, load, X, hide_gpu=True)
     np.testing.assert_allclose(proba, clf.predict_proba(X), atol=1e-4)
+
+
+def test_a_committed_version_3_file_predicts_as_when_it_was_saved():
+    # tests/data/model_v3.pt was saved by the release before the estimator was split
+    # into modules; its outputs were recorded then, in the same process.
+    data = Path(__file__).parent / "data"
+    expected = np.load(data / "model_v3_expected.npz")
+    clf = DRSNClassifier.load(data / "model_v3.pt")
+    X = expected["X"]
+    np.testing.assert_array_equal(clf.predict_proba(X), expected["proba"])
+    np.testing.assert_array_equal(clf.embed(X), expected["embed"])
+    taus = clf.thresholds(X)
+    assert sorted(taus) == sorted(k[4:] for k in expected.files if k.startswith("tau_"))
+    for unit, tau in taus.items():
+        np.testing.assert_array_equal(tau, expected["tau_" + unit])
+
+
+def test_a_numpy_integer_seed_is_saved_as_that_seed(tmp_path):
+    X, y = make_signals(n_per_class=6, length=16)
+    clf = DRSNClassifier(**FAST, random_state=np.int64(7)).fit(X, y)
+    clf.save(tmp_path / "m.pt")
+    assert DRSNClassifier.load(tmp_path / "m.pt").random_state == 7

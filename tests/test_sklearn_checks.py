@@ -1,8 +1,9 @@
 """scikit-learn's own estimator checks, over DRSN-CW, DRSN-CS and both baselines.
 
-No check is expected to fail. The networks are shortened (one unit per
-stage, few epochs) so the ~55 checks per configuration stay fast; the
-contract under test does not depend on depth.
+One check is expected to fail, with its reason below; every other check,
+the sample-weight checks included, must pass. The networks are shortened
+(one unit per stage, few epochs) so the ~60 checks per configuration stay
+fast; the contract under test does not depend on depth.
 """
 
 from sklearn.utils.estimator_checks import parametrize_with_checks
@@ -21,6 +22,22 @@ ESTIMATORS = [
 ]
 
 
-@parametrize_with_checks(ESTIMATORS)
+# Repeating a sample k times and giving it weight k train on different mini-batches
+# (and BatchNorm statistics), so a stochastic network's predictions differ even though
+# the expected loss is the same; scikit-learn's own SGD estimators fail this check for
+# the same reason. tests/test_sample_weight.py checks the loss-level equivalence instead.
+EXPECTED_FAILURES = {
+    "check_sample_weight_equivalence_on_dense_data": (
+        "mini-batch training: weight k and k repetitions give the same expected loss, "
+        "not the same batches"
+    ),
+}
+
+
+def expected_failed_checks(estimator):
+    return EXPECTED_FAILURES
+
+
+@parametrize_with_checks(ESTIMATORS, expected_failed_checks=expected_failed_checks)
 def test_sklearn_compatible_estimator(estimator, check):
     check(estimator)

@@ -1,0 +1,144 @@
+"""Recipes: where the hyper-parameters that a caller leaves at None come from.
+
+Pure Python and NumPy (no torch), so the CLI and the persistence layer can
+resolve and check configurations without building a network.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Mapping, Sequence
+from itertools import pairwise
+
+import numpy as np
+
+__all__ = [
+    "ARCHITECTURE_KEYS",
+    "AUTO_PAPER_MIN_SAMPLES",
+    "RECIPES",
+    "check_architecture",
+    "choose_recipe",
+    "resolve_config",
+    "resolve_continued_config",
+]
+
+#: Hyper-parameters that ``recipe`` fills in where the caller leaves them None.
+#: "paper": Zhao et al.'s network and training (25,920 training signals of 2,048).
+#: "small": for the few hundred signals or fewer of most real archives: wider,
+#: larger kernels, one unit a stage, Adam, batches of a tenth of the training
+#: set and a minimum number of optimiser steps (docs: user_guide/real_data.rst).
+RECIPES: dict[str, dict] = {
+    "paper": dict(
+        widths=(4, 8, 16), blocks_per_stage=4, kernel_size=3, max_epochs=100, batch_size=128,
+        lr=0.1, lr_schedule="paper", optimizer="sgd",
+    ),
+    "small": dict(
+        widths=(32, 64, 128), blocks_per_stage=1, kernel_size=7, max_epochs=None, batch_size=None,
+        lr=1e-3, lr_schedule="cosine", optimizer="adam",
+    ),
+}  # fmt: skip
+
+#: The keys of a configuration that decide the network's shape (and its weights' shapes).
+ARCHITECTURE_KEYS = ("widths", "blocks_per_stage", "kernel_size")
+
+#: recipe="auto" picks "paper" from this many training signals (after any
+#: validation split) on, "small" below it.
+AUTO_PAPER_MIN_SAMPLES = 1000
+SMALL_MIN_STEPS = 1500
+SMALL_EPOCHS = (100, 500)
+SMALL_BATCH = (2, 16)  # a tenth of the training signals, within these bounds
+
+
+def choose_recipe(recipe: str, n_train: int) -> str:
+    """The recipe that ``recipe`` ("auto", "paper" or "small") means for ``n_train`` signals.
+
+    Examples
+    --------
+    >>> choose_recipe("auto", 50), choose_recipe("auto", 5000), choose_recipe("small", 5000)
+    ('small', 'paper', 'small')
+    """
+    if recipe == "auto":
+        return "paper" if n_train >= AUTO_PAPER_MIN_SAMPLES else "small"
+    return recipe
+
+
+def resolve_config(recipe: str, explicit: Mapping[str, object], n_train: int) -> dict:
+    """The recipe's values with the caller's non-None ``explicit`` values on top.
+
+    ``recipe`` is "paper" or "small" (see :func:`choose_recipe`). For
+    "small", the batch is a tenth of ``n_train`` (within ``SMALL_BATCH``)
+    and the epochs give at least ``SMALL_MIN_STEPS`` optimiser steps (within
+    ``SMALL_EPOCHS``), unless given.
+
+    Examples
+    --------
+    >>> config = resolve_config("small", {"lr": 0.01}, n_train=50)
+    >>> config["lr"], config["batch_size"], config["max_epochs"]
+    (0.01, 5, 150)
+    """
+    config = {}
+    for name, default in RECIPES[recipe].items():
+        value = explicit.get(name)
+        config[name] = default if value is None else value
+    config["widths"] = tuple(int(w) for w in config["widths"])
+    if config["batch_size"] is None:
+        config["batch_size"] = int(np.clip(n_train // 10, *SMALL_BATCH))
+    if config["max_epochs"] is None:
+        steps_per_epoch = max(1, -(-n_train // config["batch_size"]))
+        epochs = -(-SMALL_MIN_STEPS // steps_per_epoch)
+        config["max_epochs"] = int(np.clip(epochs, *SMALL_EPOCHS))
+    return config
+
+
+def resolve_continued_config(
+    recipe: str, fitted_config: Mapping[str, object], explicit: Mapping[str, object], n_train: int
+) -> dict:
+    """For a warm start: the fitted network's architecture, the training values resolved anew.
+
+    Raises ValueError when ``explicit`` asks for another architecture than the fitted one.
+
+    Examples
+    --------
+    >>> fitted = resolve_config("small", {}, n_train=2000)
+    >>> config = resolve_continued_config("small", fitted, {"lr": 1e-4}, n_train=40)
+    >>> config["widths"], config["lr"], config["batch_size"]
+    ((32, 64, 128), 0.0001, 4)
+    """
+    explicit = dict(explicit)
+    for name in ARCHITECTURE_KEYS:
+        value, asked = fitted_config[name], explicit.get(name)
+        if name == "widths" and asked is not None:
+            asked = tuple(int(w) for w in asked)
+        if asked is not None and asked != value:
+            raise ValueError(
+                f"warm_start=True continues the fitted network, whose {name} is {value}; "
+                f"got {name}={explicit[name]!r}. Leave {name} at None (or equal), "
+                "or set warm_start=False to train a new network"
+            )
+        explicit[name] = value
+    return resolve_config(recipe, explicit, n_train)
+
+
+def check_architecture(widths: Sequence[int] | None, kernel_size: int | None) -> None:
+    """Raise ValueError for widths or a kernel size that no network can be built from.
+
+    The network checks these too; checking here fails before any work.
+
+    Examples
+    --------
+    >>> check_architecture((16, 8), 3)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: widths must be non-decreasing (...), got (16, 8)
+    """
+    if widths is not None:
+        widths = tuple(widths)
+        if not widths or any(not isinstance(w, numbers.Integral) or w < 1 for w in widths):
+            raise ValueError(f"widths must be a non-empty sequence of positive ints, got {widths}")
+        if any(b < a for a, b in pairwise(widths)):
+            raise ValueError(
+                "widths must be non-decreasing (each stage at least as wide as the one "
+                f"before), got {widths}"
+            )
+    if kernel_size is not None and kernel_size % 2 == 0:
+        raise ValueError(f"kernel_size must be odd, got {kernel_size}")
