@@ -202,6 +202,6 @@ def test_a_committed_version_3_file_predicts_as_when_it_was_saved():
 
 def test_a_numpy_integer_seed_is_saved_as_that_seed(tmp_path):
     X, y = make_signals(n_per_class=6, length=16)
-    clf = DRSNClassifier(**FAST, random_state=np.int64(7)).fit(X, y)
+    clf = DRSNClassifier(**{**FAST, "random_state": np.int64(7)}).fit(X, y)
     clf.save(tmp_path / "m.pt")
     assert DRSNClassifier.load(tmp_path / "m.pt").random_state == 7
