@@ -594,3 +594,35 @@ def test_n_init_and_init_epochs_must_be_positive(data, param, value):
     with pytest.raises(ValueError, match=param):
         clf.fit(*data)
     assert not hasattr(clf, "net_")
+
+
+# ------------------------------------------------- what scikit-learn users reach for
+def test_predict_takes_the_onnx_layout_after_a_fit_on_2d_signals(data):
+    X, y = data
+    clf = DRSNClassifier(**FAST).fit(X, y)
+    np.testing.assert_array_equal(clf.predict_proba(X[:, None, :]), clf.predict_proba(X))
+    with pytest.raises(ValueError, match="features"):
+        clf.predict_proba(X[:, None, :-1])
+
+
+def test_thresholds_of_a_model_without_shrinkage_warn(data):
+    X, y = data
+    clf = DRSNClassifier(**{**FAST, "shrinkage": None}).fit(X, y)
+    with pytest.warns(UserWarning, match="shrinkage=None"):
+        assert clf.thresholds(X) == {}
+
+
+def test_verbose_output_has_no_colour_codes_when_it_is_not_a_terminal(data, capsys):
+    X, y = data
+    DRSNClassifier(**{**FAST, "max_epochs": 2}, verbose=1, validation_fraction=0.3).fit(X, y)
+    out = capsys.readouterr().out
+    assert "train_loss" in out and "valid_loss" in out
+    assert "\x1b[" not in out
+
+
+@pytest.mark.parametrize("widths", [(16, 8), (4, 8, 4)])
+def test_decreasing_widths_are_refused_before_any_work(data, widths):
+    clf = DRSNClassifier(**{**FAST, "widths": widths})
+    with pytest.raises(ValueError, match="non-decreasing"):
+        clf.fit(*data)
+    assert not hasattr(clf, "n_features_in_")
