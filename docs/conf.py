@@ -1,6 +1,7 @@
 """Sphinx configuration of the sklearn-drsn documentation.
 
-The build is offline: no intersphinx, no theme outside Sphinx itself.
+The build and the pages are offline: no intersphinx, no theme outside Sphinx
+itself, and MathJax served from ``_static`` instead of a CDN.
 Build with ``python -m sphinx -W --keep-going -b html docs docs/_build/html``.
 """
 
@@ -17,6 +18,9 @@ extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.autosummary",
     "sphinx.ext.mathjax",
+    # Copies MathJax 3 into _static/mathjax and points mathjax_path there, so that
+    # formulas render where the docs are read without a network.
+    "sphinx-mathjax-offline",
     "numpydoc",
 ]
 

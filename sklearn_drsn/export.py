@@ -7,12 +7,45 @@ dynamic batch size, so the model runs outside Python (onnxruntime, C++, ...).
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import warnings
 from pathlib import Path
 
 import torch
 from torch import nn
 
 __all__ = ["export_onnx"]
+
+# The logger through which torch's exporter reports each torchvision operator it
+# skips when torchvision is absent; our networks use none of those operators.
+_REGISTRATION_LOGGER = "torch.onnx._internal.exporter._registration"
+
+
+def _not_torchvision_absent(record: logging.LogRecord) -> bool:
+    return not record.getMessage().startswith("torchvision is not installed")
+
+
+@contextlib.contextmanager
+def _exporter_noise_silenced():
+    """Drop the exporter's messages that concern torch itself, not the user's model.
+
+    Those are the torchvision notices above and the FutureWarning about
+    ``LeafSpec`` that torch's own ``run_decompositions`` triggers; every other
+    warning and log record passes.
+    """
+    logger = logging.getLogger(_REGISTRATION_LOGGER)
+    logger.addFilter(_not_torchvision_absent)
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings(
+                "ignore",
+                message=r"`isinstance\(treespec, LeafSpec\)` is deprecated",
+                category=FutureWarning,
+            )
+            yield
+    finally:
+        logger.removeFilter(_not_torchvision_absent)
 
 
 class _Probabilities(nn.Module):
@@ -54,17 +87,18 @@ def export_onnx(estimator, path, opset_version: int = 18) -> Path:
     module = _Probabilities(estimator.net_.module_).to("cpu").eval()
     example = torch.zeros((2, *estimator.input_shape_), dtype=torch.float32)
     try:
-        torch.onnx.export(
-            module,
-            (example,),
-            str(path),
-            dynamo=True,
-            input_names=["signals"],
-            output_names=["probabilities"],
-            dynamic_shapes={"x": {0: torch.export.Dim("batch")}},
-            opset_version=opset_version,
-            verbose=False,
-        )
+        with _exporter_noise_silenced():
+            torch.onnx.export(
+                module,
+                (example,),
+                str(path),
+                dynamo=True,
+                input_names=["signals"],
+                output_names=["probabilities"],
+                dynamic_shapes={"x": {0: torch.export.Dim("batch")}},
+                opset_version=opset_version,
+                verbose=False,
+            )
     finally:
         estimator.net_.module_.to(estimator.net_.device)
     return path
