@@ -38,13 +38,16 @@ test: $(STAMP)
 test-all: $(STAMP)
 	$(BIN)/python -m pytest -m "slow or not slow" $(PYTEST_ARGS)
 
+# The same paths for both, so that `make format` fixes what `make lint` checks.
+LINTED := sklearn_drsn tests benchmarks docs experiments conftest.py
+
 lint: $(STAMP)
-	$(BIN)/ruff check sklearn_drsn tests benchmarks docs conftest.py
-	$(BIN)/ruff format --check sklearn_drsn tests benchmarks docs conftest.py
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
 
 format: $(STAMP)
-	$(BIN)/ruff format sklearn_drsn tests benchmarks docs
-	$(BIN)/ruff check --fix sklearn_drsn tests benchmarks docs
+	$(BIN)/ruff format $(LINTED)
+	$(BIN)/ruff check --fix $(LINTED)
 
 docs: $(STAMP)
 	$(BIN)/python -m sphinx -W --keep-going -q -b html docs docs/_build/html

@@ -12,15 +12,12 @@ fold, so a run can also be extended by more of them.
 One run at a time writes to a folder: from its first write to its end a run
 holds ``run.lock`` there (an OS file lock, through ``filelock``, which the OS
 releases when the process dies, so a killed run leaves no stale lock), and a
-second run on the same folder is refused before it changes anything. Without
-it, a second run started on a busy folder moved the first one's results aside
-while the first was still appending to them, and whichever ended last
-rewrote ``results.csv`` with its own results alone.
+second run on the same folder is refused before it changes anything, so
+that it can neither move nor rewrite the results of the run in progress.
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 import os
@@ -32,7 +29,7 @@ import numpy as np
 from filelock import FileLock, Timeout
 
 from . import __version__
-from .experiment import CSV_COLUMNS, FoldResult, read_csv, write_csv
+from .results import CSV_COLUMNS, FoldResult, append_row, read_csv, read_rows, write_csv
 
 RESULTS = "results.csv"
 PREVIOUS = "results.previous.csv"
@@ -114,7 +111,8 @@ class RunFolder:
 
         Resuming, ``results.csv`` is written anew with the ``completed``
         results of :meth:`load` (a row cut short by a kill is gone). A new
-        run moves the results of an earlier one aside, so they are not lost.
+        run moves the results of an earlier one aside, so they are not lost;
+        a ``results.csv`` without a result row is simply replaced.
         Takes the folder's lock first, until :meth:`release`.
 
         Raises
@@ -124,7 +122,7 @@ class RunFolder:
         """
         self.out.mkdir(parents=True, exist_ok=True)
         self._claim()
-        if not resume and self.csv.exists():
+        if not resume and _has_results(self.csv):
             os.replace(self.csv, self.out / PREVIOUS)
             print(
                 f"sklearn-drsn: note: the earlier results in {self.csv} are now in "
@@ -141,8 +139,7 @@ class RunFolder:
         The file is closed, so flushed, every time: a run that is killed loses
         only the fits still running.
         """
-        with self.csv.open("a", newline="", encoding="utf-8") as f:
-            csv.DictWriter(f, fieldnames=CSV_COLUMNS).writerow(asdict(result))
+        append_row(asdict(result), self.csv, CSV_COLUMNS)
         self.appended += 1
 
     def release(self) -> None:
@@ -165,6 +162,16 @@ class RunFolder:
                 "wait for it to end, or give this run another --out"
             ) from None
         self._lock = lock
+
+
+def _has_results(path: Path) -> bool:
+    """Whether ``path`` holds a result row (a file that does not parse counts as one)."""
+    try:
+        return bool(read_rows(path))
+    except FileNotFoundError:
+        return False
+    except (ValueError, OSError):
+        return True
 
 
 def _differences(stored: dict, current: dict, prefix: str = "") -> list[str]:

@@ -5,18 +5,19 @@ SNR, to every signal; every model is then scored by stratified k-fold
 cross-validation on the same folds. This module runs that protocol for any
 ``(X, y)`` and any set of models, and summarises, tabulates, saves and plots
 the per-fold accuracies.
+
+The fold results, their CSV files, summaries and tables live in
+:mod:`sklearn_drsn.results`, and the plot in :mod:`sklearn_drsn.plotting`;
+their names stay importable from here.
 """
 
 from __future__ import annotations
 
-import csv
 import math
 import os
 import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass
-from pathlib import Path
 
 import numpy as np
 from joblib import Parallel, delayed
@@ -32,7 +33,17 @@ from sklearn.svm import SVC
 from .classifier import DRSNClassifier, validate_hyperparameters
 from .features import make_vibration_features
 from .noise import NOISE_KINDS, add_noise
+from .plotting import plot_accuracy
 from .preprocessing import SignalStandardizer
+from .results import (  # the names that lived here stay importable from here
+    CSV_COLUMNS,  # noqa: F401
+    DISPLAY_NAMES,  # noqa: F401
+    FoldResult,
+    format_table,
+    read_csv,
+    summarise,
+    write_csv,
+)
 
 __all__ = [
     "CLASSIC_MODELS",
@@ -40,6 +51,7 @@ __all__ = [
     "FoldResult",
     "format_table",
     "make_model",
+    "make_noisy",
     "plot_accuracy",
     "read_csv",
     "run_comparison",
@@ -62,18 +74,6 @@ CLASSIC_MODELS: dict[str, Callable[[int], object]] = {
     "knn": lambda seed: KNeighborsClassifier(n_neighbors=5),
     "logistic": lambda seed: LogisticRegression(C=1.0, max_iter=2000),
 }
-
-DISPLAY_NAMES = {
-    "drsn-cw": "DRSN-CW",
-    "drsn-cs": "DRSN-CS",
-    "resnet": "ResNet",
-    "convnet": "ConvNet",
-    "random-forest": "RandomForest",
-    "svc": "SVC",
-    "knn": "kNN",
-    "logistic": "LogReg",
-}
-
 
 #: DRSNClassifier parameters that ``deep_params`` cannot set: the model's name chooses
 #: the first two, and the comparison's own arguments the others.
@@ -185,23 +185,6 @@ def _check_deep_params(deep_params: Mapping[str, object] | None) -> dict[str, ob
     return params
 
 
-@dataclass(frozen=True)
-class FoldResult:
-    """Accuracy of one model on one test fold of one noisy data set."""
-
-    noise: str
-    snr_db: float
-    model: str
-    fold: int
-    accuracy: float
-    fit_seconds: float
-
-    @property
-    def key(self) -> tuple[str, float, str, int]:
-        """``(noise, snr_db, model, fold)``: which fit this is."""
-        return (self.noise, self.snr_db, self.model, self.fold)
-
-
 def run_comparison(
     X: np.ndarray,
     y: np.ndarray,
@@ -239,12 +222,9 @@ def run_comparison(
         :class:`~sklearn_drsn.DRSNClassifier` hyper-parameters for every deep
         model (see :func:`make_model`); None keeps the paper's recipe (100
         epochs of batch 128, widths 4, 8, 16, one initialisation, the
-        threshold sub-networks with BatchNorm). The main job's ``default``
-        preset gives ``{"max_epochs": 30, "batch_size": 32,
-        "threshold_batch_norm": False, "n_init": 3}``: on 1,333 training
-        signals a batch of 128 gives 10 optimiser steps an epoch (the paper's
-        25,920 signals give 200), and some initial weights never learn at
-        -5 dB in 30 epochs (see the main job's docs). Checked before any fit.
+        threshold sub-networks with BatchNorm). The main job's presets
+        (:mod:`sklearn_drsn.presets`) give their own, for a smaller budget.
+        Checked before any fit.
     device : str, default="auto"
         Device of the deep models.
     fs : float, optional
@@ -335,7 +315,7 @@ def run_comparison(
         batch = [t for t in todo if t[:2] == (kind, snr)]
         fresh = {}
         if batch:  # no noise to draw for a condition that is all done
-            X_noisy = _noisy(X, kind, snr, random_state)  # one noisy copy in memory at a time
+            X_noisy = make_noisy(X, kind, snr, random_state)  # one noisy copy in memory at a time
             if standardize_signals:
                 X_noisy = SignalStandardizer().fit_transform(X_noisy)
             jobs = (
@@ -383,176 +363,35 @@ def _fold_seed(random_state: int, fold: int) -> int:
     return int(np.random.SeedSequence([random_state, fold]).generate_state(1)[0])
 
 
-def _noisy(X: np.ndarray, kind: str, snr: float, seed: int) -> np.ndarray:
-    if not math.isfinite(snr):
-        return X
-    # One seed per (kind, SNR): every model sees the same noisy data set.
-    key = (seed, NOISE_KINDS.index(kind), round(snr * 1000) % 2**32)
-    return add_noise(X, snr, kind=kind, random_state=np.random.default_rng(key))
-
-
-def summarise(results: Sequence[FoldResult]) -> list[dict]:
-    """Mean and standard deviation of accuracy over folds, per (noise, SNR, model).
-
-    Examples
-    --------
-    >>> accs = [0.8, 1.0]
-    >>> rows = [FoldResult("gaussian", 0.0, "svc", k, a, 1.0) for k, a in enumerate(accs)]
-    >>> summarise(rows)[0]["mean"]
-    0.9
-    """
-    groups: dict[tuple, list[FoldResult]] = {}
-    for r in results:
-        groups.setdefault((r.noise, r.snr_db, r.model), []).append(r)
-    return [
-        {
-            "noise": noise,
-            "snr_db": snr,
-            "model": model,
-            "mean": float(np.mean([r.accuracy for r in rows])),
-            "std": float(np.std([r.accuracy for r in rows])),
-            "n_folds": len(rows),
-            "fit_seconds": float(np.sum([r.fit_seconds for r in rows])),
-        }
-        for (noise, snr, model), rows in groups.items()
-    ]
-
-
-def format_table(summary: Sequence[dict]) -> str:
-    """A text table: one row per (noise, SNR), one column per model, ``mean ± std`` in %.
-
-    Examples
-    --------
-    >>> print(format_table([{"noise": "gaussian", "snr_db": -5.0, "model": "svc",
-    ...                      "mean": 0.5, "std": 0.01}]))
-    noise     SNR (dB)  SVC
-    gaussian  -5        50.0 ± 1.0
-    """
-    models = list(dict.fromkeys(row["model"] for row in summary))
-    conditions = list(dict.fromkeys((row["noise"], row["snr_db"]) for row in summary))
-    cell = {(r["noise"], r["snr_db"], r["model"]): r for r in summary}
-    header = ["noise", "SNR (dB)", *(DISPLAY_NAMES.get(m, m) for m in models)]
-    lines = [header]
-    for noise, snr in conditions:
-        row = [noise, _format_snr(snr)]
-        for m in models:
-            r = cell.get((noise, snr, m))
-            row.append(f"{100 * r['mean']:.1f} ± {100 * r['std']:.1f}" if r else "-")
-        lines.append(row)
-    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
-    return "\n".join(
-        "  ".join(c.ljust(w) for c, w in zip(line, widths)).rstrip() for line in lines
-    )
-
-
-def _format_snr(snr: float) -> str:
-    return "clean" if not math.isfinite(snr) else f"{snr:g}"
-
-
-CSV_COLUMNS = tuple(FoldResult.__dataclass_fields__)
-
-
-def write_csv(results: Sequence[FoldResult], path: str | Path) -> Path:
-    """Write one CSV row per fold result (columns as :class:`FoldResult`)."""
-    path = Path(path)
-    with path.open("w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=CSV_COLUMNS)
-        writer.writeheader()
-        for r in results:
-            writer.writerow(asdict(r))
-    return path
-
-
-def read_csv(path: str | Path) -> list[FoldResult]:
-    """The fold results in a CSV file written by :func:`write_csv` or by the main job.
-
-    The main job writes each row as its fit ends; a run killed while it
-    wrote one leaves a last line without its line break, which is dropped
-    here (its fit is simply run again on ``--resume``).
+def make_noisy(X: np.ndarray, noise: str, snr_db: float, random_state: int) -> np.ndarray:
+    """The noisy copy of ``X`` that :func:`run_comparison` gives every model of one condition.
 
     Parameters
     ----------
-    path : str or path-like
-        The CSV file.
+    X : ndarray
+        Clean signals.
+    noise : str
+        A noise kind of :func:`~sklearn_drsn.noise.add_noise`.
+    snr_db : float
+        SNR in dB; ``inf`` returns ``X`` itself.
+    random_state : int
+        The comparison's ``random_state``: with ``noise`` and ``snr_db`` it
+        seeds the noise, so that every model sees the same noisy data set.
 
     Returns
     -------
-    list of FoldResult
-        Its rows, in the file's order.
-
-    Raises
-    ------
-    ValueError
-        If the file does not have the columns of :class:`FoldResult`, or a
-        complete row does not parse.
+    ndarray
+        Signals of the shape of ``X``.
 
     Examples
     --------
-    >>> import os, tempfile
-    >>> path = os.path.join(tempfile.mkdtemp(), "results.csv")
-    >>> rows = [FoldResult("gaussian", -5.0, "svc", 0, 0.5, 1.2)]
-    >>> read_csv(write_csv(rows, path)) == rows
+    >>> X = np.ones((2, 64))
+    >>> bool(np.array_equal(make_noisy(X, "gaussian", 0.0, 0), make_noisy(X, "gaussian", 0.0, 0)))
+    True
+    >>> make_noisy(X, "gaussian", float("inf"), 0) is X
     True
     """
-    path = Path(path)
-    text = path.read_text(encoding="utf-8")
-    lines = text.splitlines(keepends=True)
-    if lines and not lines[-1].endswith("\n"):
-        lines = lines[:-1]  # cut short while it was written
-    reader = csv.DictReader(lines)
-    if tuple(reader.fieldnames or ()) != CSV_COLUMNS:
-        raise ValueError(
-            f"{path} is not a results file of the main job: its columns are "
-            f"{reader.fieldnames}, expected {list(CSV_COLUMNS)}"
-        )
-    rows = []
-    for line, row in enumerate(reader, start=2):
-        try:
-            rows.append(
-                FoldResult(
-                    row["noise"], float(row["snr_db"]), row["model"], int(row["fold"]),
-                    float(row["accuracy"]), float(row["fit_seconds"]),
-                )
-            )  # fmt: skip
-        except (TypeError, ValueError):
-            raise ValueError(f"{path}, line {line}: not a fold result: {row}") from None
-    return rows
-
-
-def plot_accuracy(summary: Sequence[dict], path: str | Path):
-    """Accuracy against SNR, one line with error bars per model and one panel per noise kind.
-
-    Like the paper's Figs. 6-8. Needs matplotlib (the ``plot`` extra).
-    Returns the matplotlib figure after saving it to ``path`` (PNG).
-    """
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    kinds = list(dict.fromkeys(r["noise"] for r in summary if r["noise"] != "none"))
-    kinds = kinds or ["none"]
-    fig, axes = plt.subplots(1, len(kinds), figsize=(5 * len(kinds), 4), squeeze=False)
-    for ax, kind in zip(axes[0], kinds):
-        for model in dict.fromkeys(r["model"] for r in summary):
-            rows = sorted(
-                (r for r in summary if r["model"] == model and r["noise"] == kind),
-                key=lambda r: r["snr_db"],
-            )
-            if not rows:
-                continue
-            ax.errorbar(
-                [r["snr_db"] for r in rows],
-                [100 * r["mean"] for r in rows],
-                yerr=[100 * r["std"] for r in rows],
-                marker="o",
-                capsize=3,
-                label=DISPLAY_NAMES.get(model, model),
-            )
-        ax.set(title=f"{kind} noise", xlabel="SNR (dB)", ylabel="test accuracy (%)")
-        ax.grid(alpha=0.3)
-    axes[0][-1].legend(fontsize="small")
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return fig
+    if not math.isfinite(snr_db):
+        return X
+    key = (random_state, NOISE_KINDS.index(noise), round(snr_db * 1000) % 2**32)
+    return add_noise(X, snr_db, kind=noise, random_state=np.random.default_rng(key))

@@ -1,8 +1,10 @@
-"""Plots of what a fitted DRSN learned (the ``plot`` extra: matplotlib).
+"""Plots of what a fitted DRSN learned, and of the comparison's accuracies (matplotlib).
 
-Every function returns the matplotlib ``Figure`` and, given ``path``, also
-saves it as a PNG. They use the non-interactive Agg backend, so they work
-without a display.
+Every function returns a matplotlib ``Figure`` and, given ``path``, also
+saves it as a PNG. The figures are drawn on their own Agg canvas, outside
+``pyplot``: they work without a display, and leave the caller's backend and
+pyplot's figures alone (show one in a notebook with ``display(fig)``).
+Needs the ``plot`` extra.
 """
 
 from __future__ import annotations
@@ -13,26 +15,87 @@ from pathlib import Path
 import numpy as np
 
 from .noise import add_noise
+from .results import DISPLAY_NAMES, format_snr
 
-__all__ = ["plot_history", "plot_shrinkage", "plot_thresholds_vs_snr"]
+__all__ = ["plot_accuracy", "plot_history", "plot_shrinkage", "plot_thresholds_vs_snr"]
 
 
-def _pyplot():
+def _new_figure(figsize: tuple[float, float]):
+    """A figure on an Agg canvas of its own: no pyplot, no change of backend."""
     try:
-        import matplotlib
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
     except ImportError:
         raise ImportError("plots need matplotlib: pip install 'sklearn-drsn[plot]'") from None
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    fig = Figure(figsize=figsize)
+    FigureCanvasAgg(fig)
+    return fig
 
-    return plt
 
-
-def _finish(fig, path):
+def _finish(fig, path, dpi: int = 110):
     fig.tight_layout()
     if path is not None:
-        fig.savefig(Path(path), dpi=110)
+        fig.savefig(Path(path), dpi=dpi)
     return fig
+
+
+def plot_accuracy(summary: Sequence[dict], path: str | Path | None = None):
+    """Accuracy against SNR: one panel per noise kind, one series per model.
+
+    Like the paper's Figs. 6-8. Every SNR of a panel gets an evenly spaced,
+    labelled place on the x axis, and the clean data (``snr_db`` infinite,
+    noise ``"none"``) the last place, in every panel. The models' points at
+    one place are set a little apart, with markers and error bars of one
+    standard deviation, so that a single SNR stays readable.
+
+    Parameters
+    ----------
+    summary : sequence of dict
+        Rows of :func:`~sklearn_drsn.results.summarise`.
+    path : str or path-like, optional
+        Save the figure there as PNG.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> rows = [{"noise": "none", "snr_db": float("inf"), "model": "svc",
+    ...          "mean": 0.9, "std": 0.05}]
+    >>> [t.get_text() for t in plot_accuracy(rows).axes[0].get_xticklabels()]
+    ['clean']
+    """
+    kinds = list(dict.fromkeys(r["noise"] for r in summary if r["noise"] != "none"))
+    models = list(dict.fromkeys(r["model"] for r in summary))
+    panels = kinds or ["none"]
+    fig = _new_figure(figsize=(5 * len(panels), 4))
+    step = min(0.15, 0.6 / len(models)) if models else 0.0
+    for ax, kind in zip(fig.subplots(1, len(panels), squeeze=False)[0], panels):
+        rows = [r for r in summary if r["noise"] in (kind, "none")]
+        snrs = sorted({r["snr_db"] for r in rows})  # the clean data (inf) last
+        place = {snr: i for i, snr in enumerate(snrs)}
+        for j, model in enumerate(models):
+            mine = sorted((r for r in rows if r["model"] == model), key=lambda r: r["snr_db"])
+            if not mine:
+                continue
+            offset = (j - (len(models) - 1) / 2) * step
+            ax.errorbar(
+                [place[r["snr_db"]] + offset for r in mine],
+                [100 * r["mean"] for r in mine],
+                yerr=[100 * r["std"] for r in mine],
+                marker="o",
+                capsize=3,
+                label=DISPLAY_NAMES.get(model, model),
+            )
+        ax.set_xticks(range(len(snrs)), [format_snr(s) for s in snrs])
+        ax.set_xlim(-0.5, len(snrs) - 0.5)
+        title = "clean data" if kind == "none" else f"{kind} noise"
+        ax.set(title=title, xlabel="SNR (dB)", ylabel="test accuracy (%)")
+        ax.grid(alpha=0.3)
+    if models:
+        fig.axes[len(panels) - 1].legend(fontsize="small")
+    return _finish(fig, path, dpi=120)
 
 
 def plot_history(estimator, path=None):
@@ -49,10 +112,10 @@ def plot_history(estimator, path=None):
     -------
     matplotlib.figure.Figure
     """
-    plt = _pyplot()
     history = estimator.history_
     epochs = history[:, "epoch"]
-    fig, ax = plt.subplots(figsize=(6, 4))
+    fig = _new_figure(figsize=(6, 4))
+    ax = fig.subplots()
     ax.plot(epochs, history[:, "train_loss"], label="training loss")
     if "valid_loss" in history[-1]:
         ax.plot(epochs, history[:, "valid_loss"], label="validation loss")
@@ -94,7 +157,6 @@ def plot_thresholds_vs_snr(
     -------
     matplotlib.figure.Figure
     """
-    plt = _pyplot()
     X = np.asarray(X, dtype=np.float32)
     means: dict[str, list[float]] = {}
     for snr in snrs_db:
@@ -103,7 +165,8 @@ def plot_thresholds_vs_snr(
             means.setdefault(unit, []).append(float(tau.mean()))
     if not means:
         raise ValueError("the estimator has no shrinkage units (shrinkage=None)")
-    fig, ax = plt.subplots(figsize=(6, 4))
+    fig = _new_figure(figsize=(6, 4))
+    ax = fig.subplots()
     for unit, values in means.items():
         ax.plot(list(snrs_db), values, marker="o", label=unit)
     ax.set(xlabel=f"SNR of added {kind} noise (dB)", ylabel="mean threshold τ", yscale="log")
@@ -135,7 +198,6 @@ def plot_shrinkage(estimator, x, unit: str = "stages.0.0", channel: int = 0, pat
     """
     import torch
 
-    plt = _pyplot()
     module = estimator.net_.module_.eval()
     try:
         shrinkage = module.get_submodule(f"{unit}.shrinkage")
@@ -163,7 +225,8 @@ def plot_shrinkage(estimator, x, unit: str = "stages.0.0", channel: int = 0, pat
     after = captured["after"][0, channel].cpu().numpy()
     tau = captured["tau"][0].flatten().cpu().numpy()
     tau_c = float(tau[channel] if len(tau) > 1 else tau[0])
-    fig, ax = plt.subplots(figsize=(7, 3.5))
+    fig = _new_figure(figsize=(7, 3.5))
+    ax = fig.subplots()
     ax.plot(before, lw=0.8, color="0.6", label="before soft thresholding")
     ax.plot(after, lw=0.9, color="tab:blue", label="after")
     for sign in (1, -1):

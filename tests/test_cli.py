@@ -2,6 +2,7 @@
 
 import csv
 import math
+import subprocess
 import sys
 import time
 from types import SimpleNamespace
@@ -9,8 +10,10 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from sklearn_drsn.cli import PRESETS, _ProgressBar, main
-from sklearn_drsn.experiment import FoldResult
+from sklearn_drsn._main_job import ProgressBar
+from sklearn_drsn.cli import main
+from sklearn_drsn.presets import PRESETS
+from sklearn_drsn.results import FoldResult
 
 TINY = ["--preset", "quick", "--no-progress", "--epochs", "1", "--n-per-class", "4"]
 
@@ -120,7 +123,7 @@ def comparison_kwargs(monkeypatch):
         seen.update(kwargs)
         return [FoldResult("gaussian", 0.0, "knn", 0, 0.5, 0.1)]
 
-    monkeypatch.setattr("sklearn_drsn.cli.run_comparison", fake_run_comparison)
+    monkeypatch.setattr("sklearn_drsn._main_job.run_comparison", fake_run_comparison)
     return seen
 
 
@@ -207,16 +210,16 @@ def test_default_preset_tries_three_initialisations_and_the_paper_preset_one():
 
 def test_paper_preset_is_the_papers_protocol():
     paper = PRESETS["paper"]
-    assert (paper["folds"], paper["epochs"], paper["n_per_class"]) == (10, 100, 3600)
+    assert (paper["n_splits"], paper["max_epochs"], paper["n_per_class"]) == (10, 100, 3600)
     assert paper["batch_size"] == 128
-    assert paper["snrs"] == list(range(-5, 6))
-    assert set(paper["noise"]) == {"gaussian", "laplacian", "pink"}
-    assert not any(math.isinf(s) for s in paper["snrs"])
+    assert paper["snrs_db"] == list(range(-5, 6))
+    assert set(paper["noise_kinds"]) == {"gaussian", "laplacian", "pink"}
+    assert not any(math.isinf(s) for s in paper["snrs_db"])
 
 
 def test_progress_bar_times_the_first_fit_from_the_start_of_the_comparison():
     # Created at the first result, the bar timed that fit as instantaneous.
-    bar = _ProgressBar(enabled=True)
+    bar = ProgressBar(enabled=True)
     time.sleep(0.2)  # the first fit
     bar.update(SimpleNamespace(model="drsn-cw", noise="gaussian", snr_db=-5.0), n_fits=4)
     assert (bar.bar.n, bar.bar.total) == (1, 4)
@@ -225,7 +228,95 @@ def test_progress_bar_times_the_first_fit_from_the_start_of_the_comparison():
 
 
 def test_progress_bar_can_be_disabled():
-    bar = _ProgressBar(enabled=False)
+    bar = ProgressBar(enabled=False)
     bar.update(SimpleNamespace(model="svc", noise="pink", snr_db=0.0), n_fits=2)
     assert bar.bar is None
     bar.close()
+
+
+@pytest.mark.parametrize(
+    ("option", "key", "value", "expected"),
+    [
+        ("--max-epochs", "max_epochs", "4", 4),
+        ("--epochs", "max_epochs", "4", 4),  # the earlier spelling
+        ("--n-splits", "n_splits", "3", 3),
+        ("--folds", "n_splits", "3", 3),
+        ("--random-state", "random_state", "5", 5),
+        ("--seed", "random_state", "5", 5),
+    ],
+)
+def test_options_have_the_librarys_names_and_the_earlier_ones_still_work(
+    tmp_path, comparison_kwargs, option, key, value, expected
+):
+    assert main([*TINY, "--out", str(tmp_path), option, value]) == 0
+    given = {**comparison_kwargs, **comparison_kwargs["deep_params"]}
+    assert given[key] == expected
+
+
+@pytest.mark.parametrize("option", ["--fault-severity", "--severity"])
+def test_fault_severity_reaches_the_simulator(tmp_path, comparison_kwargs, monkeypatch, option):
+    seen = {}
+
+    def fake_make_drivetrain(**kwargs):
+        seen.update(kwargs)
+        return np.zeros((8, 16)), np.repeat([0, 1], 4), None
+
+    monkeypatch.setattr("sklearn_drsn.datasets.make_drivetrain", fake_make_drivetrain)
+    assert main([*TINY, "--out", str(tmp_path), option, "1.5"]) == 0
+    assert seen["fault_severity"] == 1.5
+
+
+def test_help_names_each_option_once_and_hides_the_earlier_spellings(capsys):
+    assert exit_status(["--help"]) == 0
+    text = capsys.readouterr().out
+    for name in ["--max-epochs", "--n-splits", "--random-state", "--fault-severity"]:
+        assert name in text
+    for old in ["--epochs ", "--folds", "--seed", "--severity"]:
+        assert old not in text
+
+
+def test_parsing_the_command_line_does_not_import_torch():
+    code = (
+        "import sys; from sklearn_drsn.cli import build_parser; "
+        "build_parser().parse_args(['--preset', 'quick']); print('torch' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_the_quick_preset_says_its_accuracies_mean_nothing(tmp_path, comparison_kwargs, capsys):
+    assert main([*TINY, "--out", str(tmp_path)]) == 0
+    assert "smoke test" in capsys.readouterr().out
+    assert main(["--preset", "default", "--no-progress", "--out", str(tmp_path / "d"),
+                 "--n-per-class", "4", "--length", "64"]) == 0  # fmt: skip
+    assert "smoke test" not in capsys.readouterr().out
+
+
+def test_a_fit_that_fails_during_the_run_exits_1_with_one_line(tmp_path, capsys, monkeypatch):
+    def diverge(self, X, y, **kwargs):
+        raise ValueError("training diverged (the training loss became NaN or infinite)")
+
+    monkeypatch.setattr("sklearn_drsn.classifier.DRSNClassifier.fit", diverge)
+    status = main([*TINY, "--jobs", "1", "--models", "drsn-cw", "--out", str(tmp_path)])
+    err = capsys.readouterr().err.strip()
+    assert status == 1
+    assert len(err.splitlines()) == 1 and "Traceback" not in err
+    assert err.startswith("sklearn-drsn: error: a fit failed") and "training diverged" in err
+
+
+def test_bad_data_exits_2_and_writes_no_results(tmp_path, capsys):
+    X = np.random.default_rng(0).normal(size=(12, 64))
+    X[3, 5] = np.nan
+    np.savez(tmp_path / "mine.npz", X=X, y=np.repeat([0, 1], 6))
+    out = tmp_path / "o"
+    assert main([*TINY, "--data", str(tmp_path / "mine.npz"), "--out", str(out)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "mine.npz" in err
+    assert not (out / "results.csv").exists()
+
+
+def test_a_results_file_without_results_is_not_announced_as_earlier_results(tmp_path, capsys):
+    tmp_path.joinpath("results.csv").write_text("noise,snr_db,model,fold,accuracy,fit_seconds\n")
+    assert main([*TINY, "--models", "knn", "--out", str(tmp_path)]) == 0
+    assert "earlier results" not in capsys.readouterr().err
+    assert not (tmp_path / "results.previous.csv").exists()

@@ -226,7 +226,7 @@ class TestOnALocalCluster:
             assert len(outcome["result"].cv_results_["params"]) == 4
 
     def test_main_job_reports_a_fit_that_kills_its_workers_in_one_line(self, client):
-        from sklearn_drsn.cli import ClusterError, _dask_backend
+        from sklearn_drsn._dask import ClusterError, dask_backend
 
         client.wait_for_workers(2, timeout=60)  # the killed one is back
         driver = os.getpid()
@@ -237,7 +237,7 @@ class TestOnALocalCluster:
             os._exit(1)
 
         def crash():  # the main job's Dask backend, on this cluster
-            with _dask_backend(client.scheduler.address, None):
+            with dask_backend(client.scheduler.address, None):
                 Parallel(n_jobs=-1)(delayed(die)() for _ in range(2))
 
         default = allowed_failures(client, 0)
@@ -260,7 +260,7 @@ def test_main_job_on_a_local_cluster(tmp_path, capsys):
 
 def test_main_job_reports_an_unreachable_scheduler_in_one_line(tmp_path, capsys, monkeypatch):
     pytest.importorskip("distributed", reason=NEEDS_DASK)
-    monkeypatch.setattr("sklearn_drsn.cli.CONNECT_TIMEOUT_S", 1.0)
+    monkeypatch.setattr("sklearn_drsn._dask.CONNECT_TIMEOUT_S", 1.0)
     with socket.socket() as s:  # a port nobody listens on
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]

@@ -8,18 +8,11 @@ import pytest
 from sklearn.model_selection import cross_val_score
 from sklearn.tree import DecisionTreeClassifier
 
+import sklearn_drsn.experiment as experiment
 from sklearn_drsn import DRSNClassifier
 from sklearn_drsn.datasets import make_drivetrain
-from sklearn_drsn.experiment import (
-    FoldResult,
-    _noisy,
-    format_table,
-    make_model,
-    read_csv,
-    run_comparison,
-    summarise,
-    write_csv,
-)
+from sklearn_drsn.experiment import make_model, make_noisy, run_comparison
+from sklearn_drsn.presets import CLASSIC_MODEL_NAMES, DEEP_MODEL_NAMES
 
 
 @pytest.fixture(scope="module")
@@ -38,9 +31,9 @@ def test_clean_data_is_run_once_whatever_the_noise_kinds(small_drivetrain):
 
 def test_every_model_sees_the_same_noisy_data():
     X = np.random.default_rng(0).normal(size=(5, 64))
-    np.testing.assert_array_equal(_noisy(X, "pink", -5.0, 0), _noisy(X, "pink", -5.0, 0))
-    assert not np.array_equal(_noisy(X, "pink", -5.0, 0), _noisy(X, "pink", -4.0, 0))
-    assert _noisy(X, "gaussian", math.inf, 0) is X
+    np.testing.assert_array_equal(make_noisy(X, "pink", -5.0, 0), make_noisy(X, "pink", -5.0, 0))
+    assert not np.array_equal(make_noisy(X, "pink", -5.0, 0), make_noisy(X, "pink", -4.0, 0))
+    assert make_noisy(X, "gaussian", math.inf, 0) is X
 
 
 def test_results_are_reproducible_and_parallel_equals_serial(small_drivetrain):
@@ -66,13 +59,6 @@ def test_standardised_signals_make_the_sensor_gain_irrelevant(small_drivetrain):
     assert accuracies(X * gains, True) == accuracies(X, True)
     # Without it the gain is one more thing for the features to see.
     assert accuracies(X * gains, False) != accuracies(X, False)
-
-
-def test_summary_and_table_agree_with_the_folds():
-    rows = [FoldResult("gaussian", -5.0, "drsn-cw", k, a, 1.0) for k, a in enumerate([0.5, 0.7])]
-    (summary,) = summarise(rows)
-    assert summary["mean"] == pytest.approx(0.6) and summary["std"] == pytest.approx(0.1)
-    assert "60.0 ± 10.0" in format_table([summary])
 
 
 DEEP = ("drsn-cw", "drsn-cs", "resnet", "convnet")
@@ -129,7 +115,6 @@ def test_deep_params_are_not_mutated():
 def test_bad_deep_params_stop_the_comparison_before_any_fit(
     small_drivetrain, monkeypatch, params, message
 ):
-    import sklearn_drsn.experiment as experiment
 
     calls = []
     monkeypatch.setattr(experiment, "_fit_and_score", lambda *a, **k: calls.append(a))
@@ -160,7 +145,6 @@ def test_rms_alone_stays_far_below_a_drsn_on_the_simulator():
 def test_each_fold_seeds_its_models_differently_and_all_models_alike(
     small_drivetrain, monkeypatch
 ):
-    import sklearn_drsn.experiment as experiment
 
     seen = []
     fit_and_score = experiment._fit_and_score
@@ -185,8 +169,6 @@ def test_each_fold_seeds_its_models_differently_and_all_models_alike(
 def test_completed_fits_are_not_run_again_and_the_rows_are_an_uninterrupted_runs(
     small_drivetrain, monkeypatch
 ):
-    import sklearn_drsn.experiment as experiment
-
     kwargs = dict(snrs_db=[0.0, math.inf], n_splits=2, deep_params={"max_epochs": 1},
                   random_state=4)  # fmt: skip
     models = ["resnet", "knn"]
@@ -221,32 +203,29 @@ def test_completed_fits_are_not_run_again_and_the_rows_are_an_uninterrupted_runs
 
 
 def test_a_run_with_everything_completed_fits_nothing(small_drivetrain, monkeypatch):
-    import sklearn_drsn.experiment as experiment
 
     kwargs = dict(snrs_db=[0.0], n_splits=2)
     full = run_comparison(*small_drivetrain, ["knn"], **kwargs)
     monkeypatch.setattr(experiment, "_fit_and_score", None)  # would fail if called
-    monkeypatch.setattr(experiment, "_noisy", None)  # nor is any noise drawn
+    monkeypatch.setattr(experiment, "make_noisy", None)  # nor is any noise drawn
     assert run_comparison(*small_drivetrain, ["knn"], **kwargs, completed=full) == full
 
 
-def test_csv_round_trip_keeps_every_field(tmp_path):
-    rows = [
-        FoldResult("gaussian", -5.0, "drsn-cw", 0, 0.53125, 12.25),
-        FoldResult("none", math.inf, "knn", 2, 1.0, 0.001),
-    ]
-    assert read_csv(write_csv(rows, tmp_path / "r.csv")) == rows
+def test_the_model_names_of_the_presets_are_the_models_of_the_comparison():
+    assert tuple(experiment.DEEP_MODELS) == DEEP_MODEL_NAMES
+    assert tuple(experiment.CLASSIC_MODELS) == CLASSIC_MODEL_NAMES
 
 
-def test_csv_reader_drops_a_last_line_cut_short_and_rejects_other_damage(tmp_path):
-    rows = [FoldResult("pink", 0.0, "svc", k, 0.5, 1.0) for k in range(2)]
-    path = write_csv(rows, tmp_path / "r.csv")
-    text = path.read_text()
-    path.write_text(text + "pink,0.0,svc,2,0.7")  # killed while writing the third row
-    assert read_csv(path) == rows
-    path.write_text(text + "pink,zero,svc,2,0.7,1.0\n")
-    with pytest.raises(ValueError, match="line 4: not a fold result"):
-        read_csv(path)
-    path.write_text("a,b\n1,2\n")
-    with pytest.raises(ValueError, match="not a results file of the main job"):
-        read_csv(path)
+@pytest.mark.parametrize(
+    "name", ["FoldResult", "format_table", "read_csv", "summarise", "write_csv", "CSV_COLUMNS"]
+)
+def test_the_results_names_stay_importable_from_experiment(name):
+    import sklearn_drsn.results as results
+
+    assert getattr(experiment, name) is getattr(results, name)
+
+
+def test_plot_accuracy_stays_importable_from_experiment():
+    import sklearn_drsn.plotting as plotting
+
+    assert experiment.plot_accuracy is plotting.plot_accuracy

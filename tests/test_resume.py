@@ -9,8 +9,9 @@ import pytest
 from filelock import FileLock, Timeout
 
 import sklearn_drsn.experiment as experiment
+from sklearn_drsn._main_job import UsageError
 from sklearn_drsn._run_folder import RunFolder
-from sklearn_drsn.cli import UsageError, main
+from sklearn_drsn.cli import main
 
 # In this process (--jobs 1), so that a spy sees every fit; two conditions, two models.
 RUN = ["--preset", "quick", "--no-progress", "--jobs", "1", "--epochs", "1",
@@ -90,9 +91,9 @@ def test_resuming_a_finished_run_fits_nothing_and_more_models_fit_only_themselve
 @pytest.mark.parametrize(
     ("change", "difference"),
     [
-        (["--epochs", "2"], "epochs: 1 before, 2 now"),
-        (["--seed", "1"], "seed: 0 before, 1 now"),
-        (["--folds", "3"], "folds: 2 before, 3 now"),
+        (["--epochs", "2"], "max_epochs: 1 before, 2 now"),
+        (["--seed", "1"], "random_state: 0 before, 1 now"),
+        (["--folds", "3"], "n_splits: 2 before, 3 now"),
         (["--n-per-class", "5"], "data_sha256"),
         (["--raw-amplitudes"], "signals"),
         (["--widths", "8,16,32"], "widths: null before, [8, 16, 32] now"),
@@ -132,7 +133,7 @@ def test_resume_in_an_empty_folder_starts_the_run(tmp_path, fits):
     assert main([*RUN, "--out", str(tmp_path / "new"), "--resume"]) == 0
     assert fits.count == N_FITS
     record = json.loads((tmp_path / "new" / "run.json").read_text())
-    assert record["protocol"]["epochs"] == 1 and record["protocol"]["folds"] == 2
+    assert record["protocol"]["max_epochs"] == 1 and record["protocol"]["n_splits"] == 2
 
 
 def test_a_new_run_keeps_the_earlier_results_aside(tmp_path, capsys):
@@ -155,7 +156,7 @@ def test_a_run_that_fails_before_its_first_fit_leaves_the_folder_as_it_was(
     def unreachable(*_):
         raise UsageError("cannot reach the Dask scheduler")  # as a wrong --scheduler
 
-    monkeypatch.setattr("sklearn_drsn.cli._dask_backend", unreachable)
+    monkeypatch.setattr("sklearn_drsn._main_job.dask_backend", unreachable)
     for extra in ([], ["--resume"]):
         assert main([*args, *extra]) == 2
         assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == files

@@ -1,6 +1,6 @@
 """Regenerate the figures of docs/user_guide/inspection.rst from a real run.
 
-    python docs/make_figures.py   # about 2 minutes on a 2-core CPU
+    python experiments/make_figures.py   # about 2 minutes on a 2-core CPU
 
 Trains DRSN-CW on the drivetrain simulator at 0 dB Gaussian noise and writes
 the PNGs into docs/_static/.
@@ -13,7 +13,7 @@ from sklearn_drsn.datasets import make_drivetrain
 from sklearn_drsn.noise import add_noise
 from sklearn_drsn.plotting import plot_history, plot_shrinkage, plot_thresholds_vs_snr
 
-OUT = Path(__file__).parent / "_static"
+OUT = Path(__file__).resolve().parents[1] / "docs" / "_static"
 
 
 def main() -> None:

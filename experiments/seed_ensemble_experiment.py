@@ -9,7 +9,7 @@ Averaging the members' probabilities is exactly what
 checks it); fitting the members one by one lets every seed serve as a single
 network too. Needs the ``archives`` extra.
 
-    python docs/seed_ensemble_experiment.py --datasets GunPoint,ArrowHead --seeds 10
+    python experiments/seed_ensemble_experiment.py --datasets GunPoint,ArrowHead --seeds 10
 """
 
 from __future__ import annotations

@@ -7,12 +7,13 @@ one of its three folds, and one deep model trained once per model seed with
 the preset's settings (30 epochs of batch 32, threshold sub-networks
 without BatchNorm, one initialisation) changed by ``--params``. For every
 fit it prints the test accuracy, the final training loss and the loss after
-a few epochs, one JSON line each, and writes them to ``--out`` as CSV.
+a few epochs, one line each, and writes them to ``--out`` as CSV.
 
-    python docs/fold_study.py --model drsn-cw --snr -5 --fold 0 --seeds 0-7
-    python docs/fold_study.py --model drsn-cw --seeds 0-7 --warmup 3
-    python docs/fold_study.py --model drsn-cw --seeds 0-7 --milestones 18,27
-    python docs/fold_study.py --model convnet --snr 5 --fold 1 --seeds 0 --params '{"lr": 0.2}'
+    python experiments/fold_study.py --model drsn-cw --snr -5 --fold 0 --seeds 0-7
+    python experiments/fold_study.py --model drsn-cw --seeds 0-7 --warmup 3
+    python experiments/fold_study.py --model drsn-cw --seeds 0-7 --milestones 18,27
+    python experiments/fold_study.py --model convnet --snr 5 --fold 1 --seeds 0 \
+        --params '{"lr": 0.2}'
 
 Fits run two at a time (``--jobs``), one PyTorch thread each: about 12
 minutes for 8 DRSN-CW fits on a 2-core CPU.
@@ -21,12 +22,17 @@ minutes for 8 DRSN-CW fits on a 2-core CPU.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import time
 
 import numpy as np
+from _resume import save
 from joblib import Parallel, delayed
+
+from sklearn_drsn.presets import DEEP_PARAMS, PRESETS
+
+#: The main job's default preset, whose data and deep-model settings this study uses.
+PRESET = PRESETS["default"]
 
 FIELDS = ["model", "snr_db", "fold", "seed", "params", "warmup", "milestones", "test",
           "train_loss", "early_loss", "s"]  # fmt: skip
@@ -68,17 +74,20 @@ def run_one(
     from skorch.callbacks import LRScheduler
 
     from sklearn_drsn.datasets import make_drivetrain
-    from sklearn_drsn.experiment import _noisy, make_model
+    from sklearn_drsn.experiment import make_model, make_noisy
     from sklearn_drsn.preprocessing import SignalStandardizer
 
     torch.set_num_threads(1)
-    # As the default preset (sklearn_drsn.cli.PRESETS) and run_comparison draw them.
+    # The data, noise and folds as the main job draws them for the preset.
+    seed = PRESET["random_state"]
     X, y, _ = make_drivetrain(
-        n_per_class=250, length=2048, fs=12800.0, fault_severity=2.0, random_state=0
-    )
-    X = SignalStandardizer().fit_transform(_noisy(X, "gaussian", snr, 0))
-    train, test = list(StratifiedKFold(3, shuffle=True, random_state=0).split(X, y))[fold]
-    deep = {"max_epochs": 30, "batch_size": 32, "threshold_batch_norm": False, **params}
+        n_per_class=PRESET["n_per_class"], length=PRESET["length"],
+        fault_severity=PRESET["fault_severity"], random_state=seed,
+    )  # fmt: skip
+    X = SignalStandardizer().fit_transform(make_noisy(X, "gaussian", snr, seed))
+    folds = StratifiedKFold(PRESET["n_splits"], shuffle=True, random_state=seed)
+    train, test = list(folds.split(X, y))[fold]
+    deep = {**{key: PRESET[key] for key in DEEP_PARAMS}, "n_init": 1, **params}
     callbacks = []
     if warmup:
         callbacks.append(("warmup", linear_warmup(warmup)))
@@ -111,7 +120,7 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--model", default="drsn-cw")
     p.add_argument("--snr", type=float, default=-5.0)
-    p.add_argument("--fold", type=int, default=0, choices=[0, 1, 2])
+    p.add_argument("--fold", type=int, default=0, choices=range(PRESET["n_splits"]))
     p.add_argument("--seeds", type=seeds, default=list(range(8)), help="e.g. 0-7 or 1,4")
     p.add_argument("--params", type=json.loads, default={}, help="DRSNClassifier params, JSON")
     p.add_argument("--warmup", type=int, default=0, help="epochs of linear lr warm-up")
@@ -135,16 +144,7 @@ def main() -> None:
         )
         for s in args.seeds
     )
-    tests = []
-    with open(args.out, "a", newline="") as f:  # appended: earlier studies stay
-        writer = csv.DictWriter(f, fieldnames=FIELDS)
-        if f.tell() == 0:
-            writer.writeheader()
-        for row in rows:
-            print(json.dumps(row), flush=True)
-            writer.writerow(row)
-            f.flush()
-            tests.append(row["test"])
+    tests = [row["test"] for row in save(rows, args.out, FIELDS)]  # earlier studies stay
     print(f"test accuracy {np.mean(tests):.1f} ± {np.std(tests):.1f} % over {len(tests)} seeds")
 
 

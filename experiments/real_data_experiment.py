@@ -7,28 +7,28 @@ and the test signals alike (independent draws). Results are appended to a
 CSV as they arrive, so an interrupted run keeps what it measured; the
 summary is printed as an RST table next to the published ResNet accuracies.
 
-    python docs/real_data_experiment.py [--jobs 2] [--out docs/_static/real_data.csv]
-    python docs/real_data_experiment.py --summary-only   # the table again, from the CSV
+    python experiments/real_data_experiment.py [--jobs 2] [--out docs/_static/real_data.csv]
+    python experiments/real_data_experiment.py --summary-only   # the table again, from the CSV
     # more seeds for some cells, keeping what is there:
-    python docs/real_data_experiment.py --resume --datasets GunPoint --models DRSN-CW \
+    python experiments/real_data_experiment.py --resume --datasets GunPoint --models DRSN-CW \
         --clean-seeds 10 --noisy-seeds 0
 
-The summary table goes to ``<out>_summary.csv`` (the docs include it).
-
-Takes about 16 minutes on a 2-core CPU with the default settings (2026-12-02, one
-unit a stage; about 35 with the two units of 2026-12-01, 70 with four before that).
+The summary table goes to ``<out>_summary.csv`` (the docs include it). The
+user guide's real-data page says how long a run takes.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
 import os
 import time
 from pathlib import Path
 
 import numpy as np
+from _resume import completed, save
 from joblib import Parallel, delayed
+
+from sklearn_drsn.results import read_rows
 
 DATASETS = ["GunPoint", "ArrowHead", "ItalyPowerDemand", "BasicMotions"]
 MODELS = {"DRSN-CW": "cw", "DRSN-CS": "cs", "ResNet": None}
@@ -38,6 +38,7 @@ MODELS = {"DRSN-CW": "cw", "DRSN-CS": "cs", "ResNet": None}
 PUBLISHED_RESNET = {"GunPoint": "99.1 (0.7)", "ArrowHead": "84.5 (1.2)",
                     "ItalyPowerDemand": "96.3 (0.4)", "BasicMotions": "n/a"}  # fmt: skip
 FIELDS = ["dataset", "model", "snr_db", "seed", "accuracy", "seconds", "recipe"]
+KEY = ["dataset", "model", "snr_db", "seed"]
 
 
 def run_one(dataset: str, model: str, snr_db: float | None, seed: int) -> dict:
@@ -73,7 +74,7 @@ def jobs(clean_seeds: int, noisy_seeds: int, snrs: list[float], datasets=DATASET
 
 def summary(path: Path) -> str:
     """One row per data set and model: mean (std) accuracy in % and the number of seeds."""
-    rows = list(csv.DictReader(path.open()))
+    rows = read_rows(path, FIELDS)
     noisy = sorted({r["snr_db"] for r in rows} - {"clean"}, key=float, reverse=True)
     conditions = ["clean", *noisy]
     header = [
@@ -112,27 +113,19 @@ def main() -> None:
     if not args.summary_only:
         snrs = [float(s) for s in args.snrs.split(",") if s]
         args.out.parent.mkdir(parents=True, exist_ok=True)
-        done = set()
-        if args.resume and args.out.exists():
-            done = {(r["dataset"], r["model"], r["snr_db"], r["seed"])
-                    for r in csv.DictReader(args.out.open())}  # fmt: skip
+        if not args.resume:
+            args.out.unlink(missing_ok=True)  # a fresh run replaces the file
+        done = completed(args.out, FIELDS, KEY)
         todo = [
             job for job in jobs(args.clean_seeds, args.noisy_seeds, snrs,
                                 args.datasets.split(","), args.models.split(","))
             if (job[0], job[1], "clean" if job[2] is None else str(job[2]), str(job[3]))
             not in done
         ]  # fmt: skip
-        with args.out.open("a" if done else "w", newline="") as f:
-            writer = csv.DictWriter(f, FIELDS)
-            if not done:
-                writer.writeheader()
-            results = Parallel(n_jobs=args.jobs, return_as="generator_unordered")(
-                delayed(run_one)(*job) for job in todo
-            )
-            for row in results:
-                writer.writerow(row)
-                f.flush()
-                print(row, flush=True)
+        results = Parallel(n_jobs=args.jobs, return_as="generator_unordered")(
+            delayed(run_one)(*job) for job in todo
+        )
+        save(results, args.out, FIELDS)
     table = summary(args.out)
     summary_path = args.out.with_name(args.out.stem + "_summary.csv")
     summary_path.write_text(table + "\n")
