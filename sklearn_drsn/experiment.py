@@ -14,9 +14,7 @@ their names stay importable from here.
 from __future__ import annotations
 
 import math
-import os
 import time
-import uuid
 from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
@@ -310,7 +308,6 @@ def run_comparison(
     done = {r.key: r for r in completed}
     todo = [t for t in tasks if t not in done]
     results = []
-    driver = _process_id()
     for kind, snr in conditions:
         batch = [t for t in todo if t[:2] == (kind, snr)]
         fresh = {}
@@ -319,7 +316,7 @@ def run_comparison(
             if standardize_signals:
                 X_noisy = SignalStandardizer().fit_transform(X_noisy)
             jobs = (
-                delayed(_fit_and_score)(prototypes[name, k], X_noisy, y, *folds[k], driver=driver)
+                delayed(_fit_and_score)(prototypes[name, k], X_noisy, y, *folds[k])
                 for _, _, name, k in batch
             )
             scores = Parallel(n_jobs=n_jobs, return_as="generator")(jobs)
@@ -331,31 +328,14 @@ def run_comparison(
     return results
 
 
-def _fit_and_score(prototype, X, y, train, test, driver: tuple) -> tuple[float, float]:
-    if _process_id() != driver:
-        # In a worker process (loky, Dask, ...): several single-threaded fits in
-        # parallel beat one fit on all cores for these small networks (intra-op
-        # threads mostly wait). In the caller's own process (n_jobs=1, threads)
-        # its thread setting is left alone.
-        import torch
-
-        torch.set_num_threads(1)
+def _fit_and_score(prototype, X, y, train, test) -> tuple[float, float]:
+    # The deep models set their own PyTorch threads (DRSNClassifier's n_threads), in
+    # this process and in parallel workers alike.
     model = clone(prototype)
     start = time.perf_counter()
     model.fit(X[train], y[train])
     seconds = time.perf_counter() - start
     return float(model.score(X[test], y[test])), seconds
-
-
-_process_token: tuple[int, str] | None = None
-
-
-def _process_id() -> tuple[int, str]:
-    """This process's id, distinct across machines (pids are not) and forks."""
-    global _process_token
-    if _process_token is None or _process_token[0] != os.getpid():
-        _process_token = (os.getpid(), uuid.uuid4().hex)
-    return _process_token
 
 
 def _fold_seed(random_state: int, fold: int) -> int:

@@ -149,10 +149,10 @@ def test_each_fold_seeds_its_models_differently_and_all_models_alike(
     seen = []
     fit_and_score = experiment._fit_and_score
 
-    def spy(prototype, X, y, train, test, driver):
+    def spy(prototype, X, y, train, test):
         seed = next(v for k, v in prototype.get_params().items() if k.endswith("random_state"))
         seen.append((test.tobytes(), seed))  # the fold, told by its test indices
-        return fit_and_score(prototype, X, y, train, test, driver=driver)
+        return fit_and_score(prototype, X, y, train, test)
 
     monkeypatch.setattr(experiment, "_fit_and_score", spy)
     run_comparison(*small_drivetrain, ["svc", "drsn-cw"], snrs_db=[0.0], n_splits=2,
@@ -182,9 +182,9 @@ def test_completed_fits_are_not_run_again_and_the_rows_are_an_uninterrupted_runs
     fitted, calls = [], []
     fit_and_score = experiment._fit_and_score
 
-    def spy(prototype, X, y, train, test, driver):
+    def spy(prototype, X, y, train, test):
         calls.append(test.tobytes())
-        return fit_and_score(prototype, X, y, train, test, driver=driver)
+        return fit_and_score(prototype, X, y, train, test)
 
     monkeypatch.setattr(experiment, "_fit_and_score", spy)
     resumed = run_comparison(

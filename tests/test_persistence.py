@@ -187,17 +187,18 @@ def test_cuda_trained_model_loads_on_cpu(tmp_path):
 
 def test_a_committed_version_3_file_predicts_as_when_it_was_saved():
     # tests/data/model_v3.pt was saved by the release before the estimator was split
-    # into modules; its outputs were recorded then, in the same process.
+    # into modules; its outputs were recorded then. Tolerances, not equality: float32
+    # kernels round differently on other CPUs.
     data = Path(__file__).parent / "data"
     expected = np.load(data / "model_v3_expected.npz")
     clf = DRSNClassifier.load(data / "model_v3.pt")
     X = expected["X"]
-    np.testing.assert_array_equal(clf.predict_proba(X), expected["proba"])
-    np.testing.assert_array_equal(clf.embed(X), expected["embed"])
+    np.testing.assert_allclose(clf.predict_proba(X), expected["proba"], rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(clf.embed(X), expected["embed"], rtol=1e-4, atol=1e-6)
     taus = clf.thresholds(X)
     assert sorted(taus) == sorted(k[4:] for k in expected.files if k.startswith("tau_"))
     for unit, tau in taus.items():
-        np.testing.assert_array_equal(tau, expected["tau_" + unit])
+        np.testing.assert_allclose(tau, expected["tau_" + unit], rtol=1e-4, atol=1e-6)
 
 
 def test_a_numpy_integer_seed_is_saved_as_that_seed(tmp_path):
