@@ -18,89 +18,76 @@ from sklearn_drsn._recipes import choose_recipe, resolve_config
 from sklearn_drsn._training import candidate_seeds as _candidate_seeds
 
 # The paper's recipe on a shortened network: these tests are about the contract.
-FAST = dict(recipe="paper", blocks_per_stage=1, max_epochs=4, batch_size=16, random_state=0)
-
-
-def make_signals(n_per_class=24, length=32, n_classes=2, channels=None, seed=0):
-    """Noisy sines of a different frequency per class."""
-    rng = np.random.default_rng(seed)
-    t = np.arange(length)
-    X, y = [], []
-    for k in range(n_classes):
-        shape = (n_per_class, length) if channels is None else (n_per_class, channels, length)
-        X.append(np.sin(t * (0.2 + 0.35 * k)) + rng.normal(0, 0.3, shape))
-        y += [k] * n_per_class
-    return np.concatenate(X), np.array(y)
 
 
 @pytest.fixture(scope="module")
-def data():
+def data(make_signals):
     return make_signals()
 
 
 @pytest.fixture(scope="module")
-def fitted(data):
-    return DRSNClassifier(**FAST).fit(*data)
+def fitted(data, fast_params):
+    return DRSNClassifier(**fast_params).fit(*data)
 
 
 # ----------------------------------------------------------------- inputs
 @pytest.mark.parametrize("dtype", [np.float64, np.float32, np.float16, np.int64])
-def test_fit_and_predict_do_not_modify_the_callers_array(data, dtype):
+def test_fit_and_predict_do_not_modify_the_callers_array(data, dtype, fast_params):
     X, y = data
     X = (X * 10).astype(dtype)
     X_before, y_before = X.copy(), y.copy()
-    clf = DRSNClassifier(**FAST).fit(X, y)
+    clf = DRSNClassifier(**fast_params).fit(X, y)
     clf.predict_proba(X)
     np.testing.assert_array_equal(X, X_before)
     np.testing.assert_array_equal(y, y_before)
 
 
-def test_read_only_memmap_input(data, tmp_path):
+def test_read_only_memmap_input(data, tmp_path, fast_params):
     X, y = data
     path = tmp_path / "X.npy"
     np.save(path, X)
     X_ro = np.load(path, mmap_mode="r")
-    clf = DRSNClassifier(**FAST).fit(X_ro, y)
+    clf = DRSNClassifier(**fast_params).fit(X_ro, y)
     assert clf.predict(X_ro).shape == y.shape
 
 
-def test_lists_are_accepted(data):
+def test_lists_are_accepted(data, fast_params):
     X, y = data
-    clf = DRSNClassifier(**FAST).fit(X.tolist(), y.tolist())
+    clf = DRSNClassifier(**fast_params).fit(X.tolist(), y.tolist())
     assert clf.predict(X[:3].tolist()).shape == (3,)
 
 
-def test_dataframe_sets_feature_names():
+def test_dataframe_sets_feature_names(make_signals, fast_params):
     pd = pytest.importorskip("pandas")
     X, y = make_signals(length=8)
     df = pd.DataFrame(X, columns=[f"t{i}" for i in range(8)])
-    clf = DRSNClassifier(**FAST).fit(df, y)
+    clf = DRSNClassifier(**fast_params).fit(df, y)
     assert list(clf.feature_names_in_) == list(df.columns)
     assert clf.n_features_in_ == 8
 
 
-def test_multichannel_signals():
+def test_multichannel_signals(make_signals, fast_params):
     X, y = make_signals(channels=3)
-    clf = DRSNClassifier(**FAST).fit(X, y)
+    clf = DRSNClassifier(**fast_params).fit(X, y)
     assert clf.input_shape_ == (3, 32)
     assert clf.net_.module_.stem.in_channels == 3
     assert clf.predict_proba(X).shape == (len(X), 2)
 
 
-def test_images_use_2d_convolutions():
+def test_images_use_2d_convolutions(fast_params):
     rng = np.random.default_rng(0)
     X = rng.normal(size=(40, 1, 8, 8))
     y = np.repeat([0, 1], 20)
     X[y == 1, :, 2:6, 2:6] += 2.0
-    clf = DRSNClassifier(**FAST).fit(X, y)
+    clf = DRSNClassifier(**fast_params).fit(X, y)
     assert isinstance(clf.net_.module_.stem, torch.nn.Conv2d)
     assert clf.predict(X).shape == (40,)
 
 
 @pytest.mark.parametrize("length", [1, 2, 3, 7])
-def test_very_short_signals(length):
+def test_very_short_signals(length, make_signals, fast_params):
     X, y = make_signals(length=length)
-    assert DRSNClassifier(**FAST).fit(X, y).predict(X).shape == y.shape
+    assert DRSNClassifier(**fast_params).fit(X, y).predict(X).shape == y.shape
 
 
 # ----------------------------------------------------------------- labels
@@ -109,10 +96,10 @@ def test_very_short_signals(length):
     [np.array(["healthy", "inner_race", "outer"]), np.array([-5, 3, 40]), np.array([True, False])],
     ids=["strings", "non_contiguous_ints", "booleans"],
 )
-def test_predictions_are_the_users_labels(labels):
+def test_predictions_are_the_users_labels(labels, make_signals, fast_params):
     X, y = make_signals(n_classes=len(labels))
     y_user = labels[y]
-    clf = DRSNClassifier(**FAST).fit(X, y_user)
+    clf = DRSNClassifier(**fast_params).fit(X, y_user)
     np.testing.assert_array_equal(clf.classes_, np.unique(y_user))
     assert set(clf.predict(X)) <= set(labels)
     proba = clf.predict_proba(X)
@@ -121,7 +108,7 @@ def test_predictions_are_the_users_labels(labels):
     np.testing.assert_array_equal(clf.classes_[proba.argmax(axis=1)], clf.predict(X))
 
 
-def test_learns_a_separable_problem():
+def test_learns_a_separable_problem(make_signals):
     X, y = make_signals(n_classes=3, n_per_class=40)
     clf = DRSNClassifier(blocks_per_stage=1, max_epochs=20, batch_size=16, random_state=0)
     assert clf.fit(X, y).score(X, y) > 0.9
@@ -147,33 +134,33 @@ def test_bad_X_raises_value_error_and_keeps_previous_fit(fitted, data, case):
     np.testing.assert_array_equal(clf.predict_proba(X), before)
 
 
-def test_empty_input(data):
+def test_empty_input(data, fast_params):
     with pytest.raises(ValueError, match="0 sample"):
-        DRSNClassifier(**FAST).fit(np.empty((0, 32)), np.empty(0))
+        DRSNClassifier(**fast_params).fit(np.empty((0, 32)), np.empty(0))
 
 
-def test_single_sample(data):
+def test_single_sample(data, fast_params):
     X, y = data
     with pytest.raises(ValueError, match="1 sample"):
-        DRSNClassifier(**FAST).fit(X[:1], y[:1])
+        DRSNClassifier(**fast_params).fit(X[:1], y[:1])
 
 
-def test_single_class(data):
+def test_single_class(data, fast_params):
     X, _ = data
     with pytest.raises(ValueError, match="at least 2 classes"):
-        DRSNClassifier(**FAST).fit(X, np.zeros(len(X)))
+        DRSNClassifier(**fast_params).fit(X, np.zeros(len(X)))
 
 
-def test_continuous_target(data):
+def test_continuous_target(data, fast_params):
     X, _ = data
     with pytest.raises(ValueError, match="Unknown label type"):
-        DRSNClassifier(**FAST).fit(X, np.linspace(0, 1, len(X)))
+        DRSNClassifier(**fast_params).fit(X, np.linspace(0, 1, len(X)))
 
 
-def test_sparse_input_is_refused(data):
+def test_sparse_input_is_refused(data, fast_params):
     X, y = data
     with pytest.raises(TypeError, match="dense data is required"):
-        DRSNClassifier(**FAST).fit(sp.csr_matrix(X), y)
+        DRSNClassifier(**fast_params).fit(sp.csr_matrix(X), y)
 
 
 def test_predict_with_a_different_length(fitted, data):
@@ -182,9 +169,9 @@ def test_predict_with_a_different_length(fitted, data):
         fitted.predict(X[:, :20])
 
 
-def test_predict_with_a_different_channel_layout():
+def test_predict_with_a_different_channel_layout(make_signals, fast_params):
     X, y = make_signals(channels=2)
-    clf = DRSNClassifier(**FAST).fit(X, y)
+    clf = DRSNClassifier(**fast_params).fit(X, y)
     with pytest.raises(ValueError, match=r"shape \(2, 16\).*\(2, 32\)"):
         clf.predict(X[:, :, :16])
 
@@ -205,42 +192,42 @@ def test_predict_before_fit():
         ({"optimizer": "lbfgs"}, "optimizer"),
     ],
 )
-def test_bad_hyper_parameters_fail_at_fit_with_a_clear_message(data, params, match):
-    clf = DRSNClassifier(**{**FAST, **params})  # __init__ never validates
+def test_bad_hyper_parameters_fail_at_fit_with_a_clear_message(data, params, match, fast_params):
+    clf = DRSNClassifier(**{**fast_params, **params})  # __init__ never validates
     with pytest.raises(ValueError, match=match):
         clf.fit(*data)
     assert not hasattr(clf, "net_")
 
 
-def test_divergence_is_reported_not_hidden(data):
+def test_divergence_is_reported_not_hidden(data, fast_params):
     X, y = data
     with pytest.raises(ValueError, match="diverged"):
-        DRSNClassifier(**{**FAST, "lr": 1e12, "lr_schedule": "constant"}).fit(X * 1e20, y)
+        DRSNClassifier(**{**fast_params, "lr": 1e12, "lr_schedule": "constant"}).fit(X * 1e20, y)
 
 
 # ---------------------------------------------------------- determinism
-def test_same_seed_gives_identical_predictions(data):
+def test_same_seed_gives_identical_predictions(data, fast_params):
     X, y = data
-    a = DRSNClassifier(**FAST).fit(X, y)
-    b = DRSNClassifier(**FAST).fit(X, y)
+    a = DRSNClassifier(**fast_params).fit(X, y)
+    b = DRSNClassifier(**fast_params).fit(X, y)
     np.testing.assert_array_equal(a.predict_proba(X), b.predict_proba(X))
     np.testing.assert_array_equal(a.predict(X), b.predict(X))
 
 
-def test_different_seeds_give_different_weights(data):
+def test_different_seeds_give_different_weights(data, fast_params):
     X, y = data
-    a = DRSNClassifier(**{**FAST, "random_state": 1}).fit(X, y)
-    b = DRSNClassifier(**{**FAST, "random_state": 2}).fit(X, y)
+    a = DRSNClassifier(**{**fast_params, "random_state": 1}).fit(X, y)
+    b = DRSNClassifier(**{**fast_params, "random_state": 2}).fit(X, y)
     assert not torch.equal(a.net_.module_.fc.weight, b.net_.module_.fc.weight)
 
 
 @pytest.mark.parametrize("random_state", [0, None, np.random.RandomState(3)])
-def test_global_random_states_are_left_alone(data, random_state):
+def test_global_random_states_are_left_alone(data, random_state, fast_params):
     # The legacy global NumPy RNG is exactly what callers' code may rely on.
     np.random.seed(123)  # noqa: NPY002
     torch.manual_seed(456)
     np_state, torch_state = np.random.get_state()[1].copy(), torch.get_rng_state()  # noqa: NPY002
-    DRSNClassifier(**{**FAST, "random_state": random_state}).fit(*data)
+    DRSNClassifier(**{**fast_params, "random_state": random_state}).fit(*data)
     np.testing.assert_array_equal(np.random.get_state()[1], np_state)  # noqa: NPY002
     assert torch.equal(torch.get_rng_state(), torch_state)
 
@@ -267,7 +254,7 @@ def resolved(n_train, recipe, **explicit):
     return name, resolve_config(name, explicit, n_train)
 
 
-def test_paper_recipe_is_the_papers_configuration():
+def test_paper_recipe_is_the_papers_configuration(make_signals):
     # Whatever the training-set size.
     assert resolved(10, "paper") == ("paper", PAPER)
     X, y = make_signals(n_per_class=10, length=16)
@@ -329,14 +316,14 @@ def test_small_recipe_steps_and_batches_stay_in_their_bounds(n_train):
     assert 100 <= config["max_epochs"] <= 500
 
 
-def test_the_auto_recipe_batch_uses_the_signals_left_after_the_validation_split():
+def test_the_auto_recipe_batch_uses_the_signals_left_after_the_validation_split(make_signals):
     X, y = make_signals(n_per_class=40, length=32)  # 80 signals, 60 after the split
     clf = DRSNClassifier(validation_fraction=0.25, max_epochs=1, random_state=0).fit(X, y)
     assert clf.config_["batch_size"] == 6
 
 
 @pytest.mark.parametrize("recipe, units", [("paper", 4), ("small", 1)])
-def test_the_recipe_sets_the_units_per_stage_unless_given(recipe, units):
+def test_the_recipe_sets_the_units_per_stage_unless_given(recipe, units, make_signals):
     X, y = make_signals(n_per_class=4, length=32)
     clf = DRSNClassifier(recipe=recipe, max_epochs=1, random_state=0).fit(X, y)
     assert clf.config_["blocks_per_stage"] == units
@@ -345,20 +332,20 @@ def test_the_recipe_sets_the_units_per_stage_unless_given(recipe, units):
     assert [len(stage) for stage in given.net_.module_.stages] == [3] * 3
 
 
-def test_explicit_values_override_the_recipe(data):
-    clf = DRSNClassifier(**{**FAST, "recipe": "small", "widths": (4, 8)}).fit(*data)
+def test_explicit_values_override_the_recipe(data, fast_params):
+    clf = DRSNClassifier(**{**fast_params, "recipe": "small", "widths": (4, 8)}).fit(*data)
     assert clf.config_["widths"] == (4, 8) and clf.config_["kernel_size"] == 7
-    assert clf.config_["max_epochs"] == FAST["max_epochs"]
+    assert clf.config_["max_epochs"] == fast_params["max_epochs"]
     assert clf.net_.module_.fc.in_features == 8
 
 
-def test_paper_schedule_divides_lr_by_ten_twice(data):
-    clf = DRSNClassifier(**{**FAST, "max_epochs": 5}).fit(*data)
+def test_paper_schedule_divides_lr_by_ten_twice(data, fast_params):
+    clf = DRSNClassifier(**{**fast_params, "max_epochs": 5}).fit(*data)
     assert [g["lr"] for g in clf.net_.optimizer_.param_groups] == pytest.approx([1e-3, 1e-3])
 
 
-def test_constant_schedule_keeps_lr(data):
-    clf = DRSNClassifier(**{**FAST, "lr_schedule": "constant"}).fit(*data)
+def test_constant_schedule_keeps_lr(data, fast_params):
+    clf = DRSNClassifier(**{**fast_params, "lr_schedule": "constant"}).fit(*data)
     assert clf.net_.optimizer_.param_groups[0]["lr"] == pytest.approx(0.1)
 
 
@@ -370,8 +357,8 @@ def test_weight_decay_applies_to_weights_only(fitted):
 
 
 @pytest.mark.parametrize("optimizer", ["adam", "adamw"])
-def test_other_optimizers(data, optimizer):
-    clf = DRSNClassifier(**{**FAST, "optimizer": optimizer, "lr": 1e-3}).fit(*data)
+def test_other_optimizers(data, optimizer, fast_params):
+    clf = DRSNClassifier(**{**fast_params, "optimizer": optimizer, "lr": 1e-3}).fit(*data)
     assert type(clf.net_.optimizer_).__name__.lower() == optimizer
 
 
@@ -380,10 +367,10 @@ def test_no_validation_by_default(fitted, data):
     assert "valid_loss" not in fitted.history_[-1]
 
 
-def test_validation_fraction_enables_early_stopping(data):
+def test_validation_fraction_enables_early_stopping(data, make_signals, fast_params):
     X, y = make_signals(n_per_class=40)
     clf = DRSNClassifier(
-        **{**FAST, "max_epochs": 60, "validation_fraction": 0.25, "n_iter_no_change": 3}
+        **{**fast_params, "max_epochs": 60, "validation_fraction": 0.25, "n_iter_no_change": 3}
     ).fit(X, y)
     assert clf.n_epochs_ < 60
     last = clf.history_[-1]
@@ -394,7 +381,7 @@ def test_validation_fraction_enables_early_stopping(data):
     assert best <= last["valid_loss"]
 
 
-def test_extra_callbacks_are_called(data):
+def test_extra_callbacks_are_called(data, fast_params):
     from skorch.callbacks import Callback
 
     class CountEpochs(Callback):
@@ -406,19 +393,19 @@ def test_extra_callbacks_are_called(data):
             self.n += 1
 
     counter = CountEpochs()
-    clf = DRSNClassifier(**FAST, callbacks=[("count", counter)]).fit(*data)
-    assert dict(clf.net_.callbacks_)["count"].n == FAST["max_epochs"]
+    clf = DRSNClassifier(**fast_params, callbacks=[("count", counter)]).fit(*data)
+    assert dict(clf.net_.callbacks_)["count"].n == fast_params["max_epochs"]
     assert not hasattr(counter, "n")  # the hyper-parameter itself is left untouched
 
 
-def test_silent_when_verbose_is_zero(data, capfd):
-    DRSNClassifier(**FAST).fit(*data)
+def test_silent_when_verbose_is_zero(data, capfd, fast_params):
+    DRSNClassifier(**fast_params).fit(*data)
     out, err = capfd.readouterr()
     assert out == "" and err == ""
 
 
-def test_verbose_prints_epoch_table_and_progress_bar(data, capfd):
-    DRSNClassifier(**{**FAST, "verbose": 1}).fit(*data)
+def test_verbose_prints_epoch_table_and_progress_bar(data, capfd, fast_params):
+    DRSNClassifier(**{**fast_params, "verbose": 1}).fit(*data)
     out, err = capfd.readouterr()
     assert "epoch" in out and "train_loss" in out
     assert "it/s" in out + err or "%|" in out + err
@@ -446,27 +433,29 @@ def test_device_auto_resolves_to_cpu_without_cuda(fitted):
 # ------------------------------------------------------ input standardisation
 # Up to float32 rounding of the rescaled input, which training amplifies a little.
 @pytest.mark.parametrize("scale, offset", [(1e3, 50.0), (1e-3, 0.0)])
-def test_fit_is_indifferent_to_the_unit_of_the_data(data, scale, offset):
+def test_fit_is_indifferent_to_the_unit_of_the_data(data, scale, offset, fast_params):
     X, y = data
-    reference = DRSNClassifier(**FAST).fit(X, y)
-    rescaled = DRSNClassifier(**FAST).fit(X * scale + offset, y)
+    reference = DRSNClassifier(**fast_params).fit(X, y)
+    rescaled = DRSNClassifier(**fast_params).fit(X * scale + offset, y)
     np.testing.assert_allclose(
         rescaled.predict_proba(X * scale + offset), reference.predict_proba(X), atol=1e-3
     )
 
 
-def test_standardisation_statistics_are_per_channel_and_stored_in_the_network():
+def test_standardisation_statistics_are_per_channel_and_stored_in_the_network(
+    make_signals, fast_params
+):
     X, y = make_signals(channels=3)
     X = X * np.array([1.0, 100.0, 0.0])[None, :, None] + np.array([0.0, 7.0, 2.0])[None, :, None]
-    clf = DRSNClassifier(**FAST).fit(X, y)
+    clf = DRSNClassifier(**fast_params).fit(X, y)
     s = clf.net_.module_.standardize
     np.testing.assert_allclose(s.mean.numpy(), X.mean(axis=(0, 2)), rtol=1e-5, atol=1e-5)
     np.testing.assert_allclose(s.scale.numpy()[:2], X.std(axis=(0, 2))[:2], rtol=1e-5)
     assert s.scale[2] == 1.0  # a constant channel is not divided by 0
 
 
-def test_standardize_false_leaves_inputs_as_they_are(data):
-    clf = DRSNClassifier(**{**FAST, "standardize": False}).fit(*data)
+def test_standardize_false_leaves_inputs_as_they_are(data, fast_params):
+    clf = DRSNClassifier(**{**fast_params, "standardize": False}).fit(*data)
     s = clf.net_.module_.standardize
     assert (s.mean == 0).all() and (s.scale == 1).all()
 
@@ -491,23 +480,29 @@ def _assert_statistics_of_batches(bn, features, size):
 
 # 48 signals: one batch, the training set's own statistics; 256: two batches of 128.
 @pytest.mark.parametrize("n_per_class", [24, 128])
-def test_batch_norm_statistics_are_recomputed_on_the_training_set(n_per_class):
+def test_batch_norm_statistics_are_recomputed_on_the_training_set(
+    n_per_class, make_signals, fast_params
+):
     X, y = make_signals(n_per_class=n_per_class)
-    clf = DRSNClassifier(**FAST).fit(X, y)
+    clf = DRSNClassifier(**fast_params).fit(X, y)
     _assert_statistics_of_batches(*_first_batch_norm(clf, X), _INFERENCE_BATCH)
 
 
-def test_without_recomputation_the_running_averages_of_training_are_kept(data):
+def test_without_recomputation_the_running_averages_of_training_are_kept(data, fast_params):
     X, y = data
-    clf = DRSNClassifier(**FAST, recompute_batch_norm=False).fit(X, y)
+    clf = DRSNClassifier(**fast_params, recompute_batch_norm=False).fit(X, y)
     bn, features = _first_batch_norm(clf, X)
     assert not torch.allclose(bn.running_mean, features.mean(dim=(0, 2)), rtol=1e-2)
 
 
-def test_recomputation_changes_only_the_batch_norm_statistics(data):
+def test_recomputation_changes_only_the_batch_norm_statistics(data, fast_params):
     X, y = data
-    state = DRSNClassifier(**FAST).fit(X, y).net_.module_.state_dict()
-    kept = DRSNClassifier(**FAST, recompute_batch_norm=False).fit(X, y).net_.module_.state_dict()
+    state = DRSNClassifier(**fast_params).fit(X, y).net_.module_.state_dict()
+    kept = (
+        DRSNClassifier(**fast_params, recompute_batch_norm=False)
+        .fit(X, y)
+        .net_.module_.state_dict()
+    )
     buffers = ("running_mean", "running_var", "num_batches_tracked")
     statistics = {k for k in state if k.endswith(buffers)}
     assert statistics
@@ -517,15 +512,15 @@ def test_recomputation_changes_only_the_batch_norm_statistics(data):
 
 
 def test_recomputation_uses_training_batches_where_prediction_batches_are_smaller(
-    data, monkeypatch
+    data, monkeypatch, fast_params
 ):
     # Signals of over 2 M values make prediction batches of one signal, which the
     # threshold nets' BatchNorm1d cannot normalise in training mode.
     monkeypatch.setattr("sklearn_drsn._inference.INFERENCE_VALUES", 1)
     X, y = data
-    clf = DRSNClassifier(**FAST).fit(X, y)
+    clf = DRSNClassifier(**fast_params).fit(X, y)
     assert clf.net_.module_.stages[0][0].shrinkage is not None
-    _assert_statistics_of_batches(*_first_batch_norm(clf, X), FAST["batch_size"])
+    _assert_statistics_of_batches(*_first_batch_norm(clf, X), fast_params["batch_size"])
 
 
 # ---------------------------------------------------------- n_init
@@ -544,10 +539,10 @@ def _plain_fits(X, y, params, seeds):
     ],
 )
 def test_n_init_fit_is_the_plain_fit_of_the_candidate_with_the_lowest_trial_loss(
-    data, seed, extra
+    data, seed, extra, fast_params
 ):
     X, y = data
-    params = {**FAST, **extra, "random_state": seed}
+    params = {**fast_params, **extra, "random_state": seed}
     candidates = _candidate_seeds(seed, 4)
     plain = _plain_fits(X, y, params, candidates)
     # A trial of 2 epochs is the first 2 epochs of that candidate's plain fit.
@@ -560,16 +555,16 @@ def test_n_init_fit_is_the_plain_fit_of_the_candidate_with_the_lowest_trial_loss
     assert chosen.n_epochs_ == best.n_epochs_
 
 
-def test_n_init_one_is_the_plain_fit_and_the_first_candidate_is_its_seed(data):
+def test_n_init_one_is_the_plain_fit_and_the_first_candidate_is_its_seed(data, fast_params):
     X, y = data
     assert _candidate_seeds(5, 3)[0] == 5
     assert len(set(_candidate_seeds(5, 50))) == 50
-    plain = DRSNClassifier(**FAST).fit(X, y)
-    once = DRSNClassifier(**FAST, n_init=1, init_epochs=3).fit(X, y)
+    plain = DRSNClassifier(**fast_params).fit(X, y)
+    once = DRSNClassifier(**fast_params, n_init=1, init_epochs=3).fit(X, y)
     np.testing.assert_array_equal(plain.predict_proba(X), once.predict_proba(X))
 
 
-def test_init_epochs_default_to_a_sixth_of_training(data, monkeypatch):
+def test_init_epochs_default_to_a_sixth_of_training(data, monkeypatch, fast_params):
     X, y = data
     starts = []
     original = sklearn_drsn._training._start
@@ -580,8 +575,8 @@ def test_init_epochs_default_to_a_sixth_of_training(data, monkeypatch):
         return net, rng_state
 
     monkeypatch.setattr(sklearn_drsn._training, "_start", record)
-    long = DRSNClassifier(**{**FAST, "max_epochs": 20}, n_init=3).fit(X, y)
-    short = DRSNClassifier(**{**FAST, "max_epochs": 3}, n_init=2, init_epochs=9).fit(X, y)
+    long = DRSNClassifier(**{**fast_params, "max_epochs": 20}, n_init=3).fit(X, y)
+    short = DRSNClassifier(**{**fast_params, "max_epochs": 3}, n_init=2, init_epochs=9).fit(X, y)
     # Three trials of 3 epochs (20 / 6, rounded), the best then trained on to 20;
     # two trials capped at max_epochs, the best already the whole fit.
     assert starts == [3, 3, 3, 3, 3]
@@ -589,40 +584,42 @@ def test_init_epochs_default_to_a_sixth_of_training(data, monkeypatch):
 
 
 @pytest.mark.parametrize(("param", "value"), [("n_init", 0), ("init_epochs", 0)])
-def test_n_init_and_init_epochs_must_be_positive(data, param, value):
-    clf = DRSNClassifier(**FAST, **{param: value})
+def test_n_init_and_init_epochs_must_be_positive(data, param, value, fast_params):
+    clf = DRSNClassifier(**fast_params, **{param: value})
     with pytest.raises(ValueError, match=param):
         clf.fit(*data)
     assert not hasattr(clf, "net_")
 
 
 # ------------------------------------------------- what scikit-learn users reach for
-def test_predict_takes_the_onnx_layout_after_a_fit_on_2d_signals(data):
+def test_predict_takes_the_onnx_layout_after_a_fit_on_2d_signals(data, fast_params):
     X, y = data
-    clf = DRSNClassifier(**FAST).fit(X, y)
+    clf = DRSNClassifier(**fast_params).fit(X, y)
     np.testing.assert_array_equal(clf.predict_proba(X[:, None, :]), clf.predict_proba(X))
     with pytest.raises(ValueError, match="features"):
         clf.predict_proba(X[:, None, :-1])
 
 
-def test_thresholds_of_a_model_without_shrinkage_warn(data):
+def test_thresholds_of_a_model_without_shrinkage_warn(data, fast_params):
     X, y = data
-    clf = DRSNClassifier(**{**FAST, "shrinkage": None}).fit(X, y)
+    clf = DRSNClassifier(**{**fast_params, "shrinkage": None}).fit(X, y)
     with pytest.warns(UserWarning, match="shrinkage=None"):
         assert clf.thresholds(X) == {}
 
 
-def test_verbose_output_has_no_colour_codes_when_it_is_not_a_terminal(data, capsys):
+def test_verbose_output_has_no_colour_codes_when_it_is_not_a_terminal(data, capsys, fast_params):
     X, y = data
-    DRSNClassifier(**{**FAST, "max_epochs": 2}, verbose=1, validation_fraction=0.3).fit(X, y)
+    DRSNClassifier(**{**fast_params, "max_epochs": 2}, verbose=1, validation_fraction=0.3).fit(
+        X, y
+    )
     out = capsys.readouterr().out
     assert "train_loss" in out and "valid_loss" in out
     assert "\x1b[" not in out
 
 
 @pytest.mark.parametrize("widths", [(16, 8), (4, 8, 4)])
-def test_decreasing_widths_are_refused_before_any_work(data, widths):
-    clf = DRSNClassifier(**{**FAST, "widths": widths})
+def test_decreasing_widths_are_refused_before_any_work(data, widths, fast_params):
+    clf = DRSNClassifier(**{**fast_params, "widths": widths})
     with pytest.raises(ValueError, match="non-decreasing"):
         clf.fit(*data)
     assert not hasattr(clf, "n_features_in_")

@@ -11,8 +11,6 @@ import torch
 from sklearn_drsn import DRSNClassifier
 from sklearn_drsn.export import export_onnx
 
-from .test_classifier import FAST, make_signals
-
 ort = pytest.importorskip("onnxruntime", reason="the onnx extra is not installed")
 pytest.importorskip("onnxscript", reason="the onnx extra is not installed")
 
@@ -20,9 +18,11 @@ pytest.importorskip("onnxscript", reason="the onnx extra is not installed")
 @pytest.mark.parametrize(
     ("channels", "shrinkage"), [(None, "cw"), (3, "cw"), (None, "cs"), (2, None)]
 )
-def test_onnx_matches_predict_proba_with_any_batch_size(tmp_path, channels, shrinkage):
+def test_onnx_matches_predict_proba_with_any_batch_size(
+    tmp_path, channels, shrinkage, make_signals, fast_params
+):
     X, y = make_signals(channels=channels, n_classes=3)
-    clf = DRSNClassifier(**{**FAST, "shrinkage": shrinkage}).fit(X, y)
+    clf = DRSNClassifier(**{**fast_params, "shrinkage": shrinkage}).fit(X, y)
     clf.to_onnx(tmp_path / "m.onnx")
     session = ort.InferenceSession(str(tmp_path / "m.onnx"))
     signals = X if channels else X[:, None, :]
@@ -60,9 +60,9 @@ def warning_logs():
         logger.removeHandler(handler)
 
 
-def test_to_onnx_emits_no_warning(tmp_path, warning_logs):
+def test_to_onnx_emits_no_warning(tmp_path, warning_logs, make_signals, fast_params):
     X, y = make_signals()
-    clf = DRSNClassifier(**{**FAST, "max_epochs": 1}).fit(X, y)
+    clf = DRSNClassifier(**{**fast_params, "max_epochs": 1}).fit(X, y)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         clf.to_onnx(tmp_path / "m.onnx")

@@ -9,8 +9,6 @@ from sklearn_drsn import DRSNClassifier
 from sklearn_drsn.datasets import make_drivetrain
 from sklearn_drsn.noise import add_noise
 
-from .test_classifier import FAST, make_signals
-
 
 @pytest.fixture(scope="module")
 def trained():
@@ -43,9 +41,11 @@ def shrinkage_inputs(clf, X):
 
 
 @pytest.mark.parametrize("shrinkage", ["cw", "cs"])
-def test_thresholds_are_positive_and_below_mean_abs_per_unit(shrinkage):
+def test_thresholds_are_positive_and_below_mean_abs_per_unit(shrinkage, make_signals, fast_params):
     X, y = make_signals(length=64)
-    clf = DRSNClassifier(**{**FAST, "shrinkage": shrinkage, "blocks_per_stage": 2}).fit(X, y)
+    clf = DRSNClassifier(**{**fast_params, "shrinkage": shrinkage, "blocks_per_stage": 2}).fit(
+        X, y
+    )
     taus = clf.thresholds(X)
     mean_abs = shrinkage_inputs(clf, X)
     assert set(taus) == set(mean_abs) and len(taus) == 6
@@ -71,9 +71,9 @@ def test_thresholds_differ_between_samples(trained):
     assert np.unique(tau.round(6), axis=0).shape[0] > len(X) // 2
 
 
-def test_baselines_have_no_thresholds():
+def test_baselines_have_no_thresholds(make_signals, fast_params):
     X, y = make_signals()
-    assert DRSNClassifier(**{**FAST, "shrinkage": None}).fit(X, y).thresholds(X) == {}
+    assert DRSNClassifier(**{**fast_params, "shrinkage": None}).fit(X, y).thresholds(X) == {}
 
 
 def test_embedding_feeds_a_pipeline(trained):

@@ -12,22 +12,19 @@ from sklearn.svm import SVC
 
 from sklearn_drsn import DRSNClassifier
 
-from .conftest import predict_proba_in_fresh_process, requires_cuda
-from .test_classifier import FAST, make_signals
 
-
-def test_pipeline_with_scaler():
+def test_pipeline_with_scaler(make_signals, fast_params):
     X, y = make_signals(n_per_class=30)
-    pipe = make_pipeline(StandardScaler(), DRSNClassifier(**{**FAST, "max_epochs": 15}))
+    pipe = make_pipeline(StandardScaler(), DRSNClassifier(**{**fast_params, "max_epochs": 15}))
     pipe.fit(X, y)
     assert pipe.score(X, y) > 0.8
     assert pipe.predict_proba(X).shape == (len(X), 2)
 
 
-def test_grid_search_over_shrinkage_and_lr_in_parallel():
+def test_grid_search_over_shrinkage_and_lr_in_parallel(make_signals, fast_params):
     X, y = make_signals(n_per_class=20)
     grid = {"shrinkage": ["cw", "cs", None], "lr": [0.1, 0.01]}
-    search = GridSearchCV(DRSNClassifier(**FAST), grid, cv=2, n_jobs=2, error_score="raise")
+    search = GridSearchCV(DRSNClassifier(**fast_params), grid, cv=2, n_jobs=2, error_score="raise")
     search.fit(X, y)
     assert len(search.cv_results_["params"]) == 6
     assert search.best_params_["shrinkage"] in ("cw", "cs", None)
@@ -35,21 +32,21 @@ def test_grid_search_over_shrinkage_and_lr_in_parallel():
     assert search.best_estimator_.predict(X).shape == y.shape
 
 
-def test_parallel_search_scores_equal_serial_scores():
+def test_parallel_search_scores_equal_serial_scores(make_signals, fast_params):
     X, y = make_signals(n_per_class=20)
     grid = {"shrinkage": ["cw", None]}
-    serial = GridSearchCV(DRSNClassifier(**FAST), grid, cv=2, n_jobs=1).fit(X, y)
-    parallel = GridSearchCV(DRSNClassifier(**FAST), grid, cv=2, n_jobs=2).fit(X, y)
+    serial = GridSearchCV(DRSNClassifier(**fast_params), grid, cv=2, n_jobs=1).fit(X, y)
+    parallel = GridSearchCV(DRSNClassifier(**fast_params), grid, cv=2, n_jobs=2).fit(X, y)
     np.testing.assert_array_equal(
         serial.cv_results_["mean_test_score"], parallel.cv_results_["mean_test_score"]
     )
 
 
-def test_cross_val_score_side_by_side_with_classic_classifiers():
+def test_cross_val_score_side_by_side_with_classic_classifiers(make_signals, fast_params):
     X, y = make_signals(n_per_class=30, n_classes=3)
     folds = StratifiedKFold(n_splits=3, shuffle=True, random_state=0)
     models = {
-        "drsn": DRSNClassifier(**{**FAST, "max_epochs": 10}),
+        "drsn": DRSNClassifier(**{**fast_params, "max_epochs": 10}),
         "forest": RandomForestClassifier(n_estimators=20, random_state=0),
         "svc": SVC(),
     }
@@ -58,9 +55,11 @@ def test_cross_val_score_side_by_side_with_classic_classifiers():
     assert scores["drsn"].mean() > 1 / 3 + 0.2  # well above chance on the same folds
 
 
-def test_pickled_estimator_predicts_in_a_fresh_process(tmp_path):
+def test_pickled_estimator_predicts_in_a_fresh_process(
+    tmp_path, make_signals, fast_params, predict_proba_in_fresh_process
+):
     X, y = make_signals()
-    clf = DRSNClassifier(**FAST).fit(X, y)
+    clf = DRSNClassifier(**fast_params).fit(X, y)
     (tmp_path / "model.pkl").write_bytes(pickle.dumps(clf))
     load = "pickle.load(open(d + '/model.pkl', 'rb'))"
     proba = predict_proba_in_fresh_process(tmp_path, load, X)
@@ -69,11 +68,10 @@ def test_pickled_estimator_predicts_in_a_fresh_process(tmp_path):
 
 # ------------------------------------------------------------------- GPU
 @pytest.mark.gpu
-@requires_cuda
-def test_cuda_and_cpu_predictions_agree():
+def test_cuda_and_cpu_predictions_agree(make_signals, fast_params):
     X, y = make_signals(n_per_class=30)
-    cpu = DRSNClassifier(**{**FAST, "device": "cpu"}).fit(X, y)
-    gpu = DRSNClassifier(**{**FAST, "device": "cuda"}).fit(X, y)
+    cpu = DRSNClassifier(**{**fast_params, "device": "cpu"}).fit(X, y)
+    gpu = DRSNClassifier(**{**fast_params, "device": "cuda"}).fit(X, y)
     assert gpu.device_ == "cuda"
     assert next(gpu.net_.module_.parameters()).is_cuda
     np.testing.assert_allclose(gpu.predict_proba(X), cpu.predict_proba(X), atol=1e-3)
@@ -81,10 +79,11 @@ def test_cuda_and_cpu_predictions_agree():
 
 
 @pytest.mark.gpu
-@requires_cuda
-def test_cuda_model_unpickles_onto_the_cpu(tmp_path):
+def test_cuda_model_unpickles_onto_the_cpu(
+    tmp_path, make_signals, fast_params, predict_proba_in_fresh_process
+):
     X, y = make_signals()
-    clf = DRSNClassifier(**{**FAST, "device": "cuda"}).fit(X, y)
+    clf = DRSNClassifier(**{**fast_params, "device": "cuda"}).fit(X, y)
     (tmp_path / "model.pkl").write_bytes(pickle.dumps(clf))
     load = "pickle.load(open(d + '/model.pkl', 'rb'))"
     proba = predict_proba_in_fresh_process(tmp_path, load, X, hide_gpu=True)
@@ -92,16 +91,17 @@ def test_cuda_model_unpickles_onto_the_cpu(tmp_path):
 
 
 @pytest.mark.gpu
-@requires_cuda
-def test_cuda_best_initialisation_trains_on_the_gpu_and_matches_the_cpu_choice():
+def test_cuda_best_initialisation_trains_on_the_gpu_and_matches_the_cpu_choice(
+    make_signals, fast_params
+):
     # The chosen candidate trains on from its trial on the device; its shuffles come
     # from the CPU generator state saved after the trial, as on the CPU.
     X, y = make_signals(n_per_class=30)
-    params = {**FAST, "n_init": 3, "init_epochs": 2}
+    params = {**fast_params, "n_init": 3, "init_epochs": 2}
     cpu = DRSNClassifier(**{**params, "device": "cpu"}).fit(X, y)
     gpu = DRSNClassifier(**{**params, "device": "cuda"}).fit(X, y)
     assert next(gpu.net_.module_.parameters()).is_cuda
-    assert gpu.n_epochs_ == cpu.n_epochs_ == FAST["max_epochs"]
+    assert gpu.n_epochs_ == cpu.n_epochs_ == fast_params["max_epochs"]
     np.testing.assert_allclose(
         gpu.history_[:, "train_loss"], cpu.history_[:, "train_loss"], rtol=1e-2
     )

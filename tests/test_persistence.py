@@ -10,9 +10,6 @@ from sklearn.base import clone
 from sklearn_drsn import DRSNClassifier
 from sklearn_drsn._persistence import FORMAT, FORMAT_VERSION
 
-from .conftest import predict_proba_in_fresh_process, requires_cuda
-from .test_classifier import FAST, make_signals
-
 
 @pytest.mark.parametrize(
     "labels",
@@ -20,9 +17,9 @@ from .test_classifier import FAST, make_signals
     ids=["strings", "ints", "bools"],
 )
 @pytest.mark.parametrize("shrinkage", ["cw", "cs", None])
-def test_round_trip_predicts_identically(tmp_path, labels, shrinkage):
+def test_round_trip_predicts_identically(tmp_path, labels, shrinkage, make_signals, fast_params):
     X, y = make_signals()
-    clf = DRSNClassifier(**{**FAST, "shrinkage": shrinkage}).fit(X, labels[y])
+    clf = DRSNClassifier(**{**fast_params, "shrinkage": shrinkage}).fit(X, labels[y])
     clf.save(tmp_path / "m.pt")
     restored = DRSNClassifier.load(tmp_path / "m.pt")
     np.testing.assert_array_equal(restored.predict_proba(X), clf.predict_proba(X))
@@ -32,26 +29,26 @@ def test_round_trip_predicts_identically(tmp_path, labels, shrinkage):
     assert restored.input_shape_ == clf.input_shape_
 
 
-def test_file_loads_with_weights_only(tmp_path):
+def test_file_loads_with_weights_only(tmp_path, make_signals, fast_params):
     X, y = make_signals(channels=2)
-    DRSNClassifier(**FAST).fit(X, y).save(tmp_path / "m.pt")
+    DRSNClassifier(**fast_params).fit(X, y).save(tmp_path / "m.pt")
     payload = torch.load(tmp_path / "m.pt", weights_only=True)
     assert payload["format"] == FORMAT and payload["input_shape"] == [2, 32]
 
 
-def test_feature_names_survive(tmp_path):
+def test_feature_names_survive(tmp_path, make_signals, fast_params):
     pd = pytest.importorskip("pandas")
     X, y = make_signals(length=6)
     df = pd.DataFrame(X, columns=list("abcdef"))
-    DRSNClassifier(**FAST).fit(df, y).save(tmp_path / "m.pt")
+    DRSNClassifier(**fast_params).fit(df, y).save(tmp_path / "m.pt")
     restored = DRSNClassifier.load(tmp_path / "m.pt")
     assert list(restored.feature_names_in_) == list("abcdef")
     assert restored.predict(df).shape == (len(df),)
 
 
-def test_restored_estimator_clones_and_refits(tmp_path):
+def test_restored_estimator_clones_and_refits(tmp_path, make_signals, fast_params):
     X, y = make_signals()
-    DRSNClassifier(**FAST).fit(X, y).save(tmp_path / "m.pt")
+    DRSNClassifier(**fast_params).fit(X, y).save(tmp_path / "m.pt")
     restored = DRSNClassifier.load(tmp_path / "m.pt")
     assert clone(restored).fit(X, y).score(X, y) >= 0
 
@@ -64,9 +61,9 @@ def test_save_needs_a_fitted_model(tmp_path):
 
 
 @pytest.fixture
-def saved(tmp_path):
+def saved(tmp_path, make_signals, fast_params):
     X, y = make_signals()
-    DRSNClassifier(**FAST).fit(X, y).save(tmp_path / "m.pt")
+    DRSNClassifier(**fast_params).fit(X, y).save(tmp_path / "m.pt")
     return tmp_path / "m.pt"
 
 
@@ -98,12 +95,12 @@ def test_incompatible_format_version(saved):
         DRSNClassifier.load(saved)
 
 
-def test_reads_version_1_files(tmp_path):
+def test_reads_version_1_files(tmp_path, make_signals, fast_params):
     # Version 1 had explicit hyper-parameters, no recipe and no input scaling: write
     # such a file from a model fitted that way and check it predicts the same.
     X, y = make_signals()
     explicit = dict(widths=(4, 8, 16), kernel_size=3, lr=0.1, lr_schedule="paper", optimizer="sgd")
-    clf = DRSNClassifier(**FAST, **explicit, standardize=False).fit(X, y)
+    clf = DRSNClassifier(**fast_params, **explicit, standardize=False).fit(X, y)
     clf.save(tmp_path / "m.pt")
     payload = torch.load(tmp_path / "m.pt", weights_only=True)
     payload["format_version"] = 1
@@ -119,11 +116,13 @@ def test_reads_version_1_files(tmp_path):
     assert restored.config_ == clf.config_
 
 
-def test_reads_version_2_files_whose_blocks_per_stage_was_a_plain_parameter(tmp_path):
+def test_reads_version_2_files_whose_blocks_per_stage_was_a_plain_parameter(
+    tmp_path, make_signals, fast_params
+):
     # Version 2 stored blocks_per_stage in params only (an int; the recipes did not
     # set it), and its config had no such key.
     X, y = make_signals()
-    clf = DRSNClassifier(**{**FAST, "blocks_per_stage": 2}).fit(X, y)
+    clf = DRSNClassifier(**{**fast_params, "blocks_per_stage": 2}).fit(X, y)
     clf.save(tmp_path / "m.pt")
     payload = torch.load(tmp_path / "m.pt", weights_only=True)
     payload["format_version"] = 2
@@ -135,7 +134,7 @@ def test_reads_version_2_files_whose_blocks_per_stage_was_a_plain_parameter(tmp_
     assert restored.config_ == clf.config_
 
 
-def test_a_recipe_chosen_depth_survives_the_round_trip(tmp_path):
+def test_a_recipe_chosen_depth_survives_the_round_trip(tmp_path, make_signals):
     X, y = make_signals()
     clf = DRSNClassifier(recipe="small", max_epochs=1, random_state=0).fit(X, y)
     clf.save(tmp_path / "m.pt")
@@ -151,15 +150,15 @@ def test_a_recipe_chosen_depth_survives_the_round_trip(tmp_path):
     "param, old_behaviour", [("threshold_batch_norm", True), ("recompute_batch_norm", False)]
 )
 def test_later_parameters_are_saved_and_older_files_get_the_old_behaviour(
-    tmp_path, param, old_behaviour
+    tmp_path, param, old_behaviour, make_signals, fast_params
 ):
     X, y = make_signals()
-    clf = DRSNClassifier(**FAST, **{param: not old_behaviour}).fit(X, y)
+    clf = DRSNClassifier(**fast_params, **{param: not old_behaviour}).fit(X, y)
     clf.save(tmp_path / "m.pt")
     restored = DRSNClassifier.load(tmp_path / "m.pt")
     assert getattr(restored, param) is (not old_behaviour)
     np.testing.assert_array_equal(restored.predict_proba(X), clf.predict_proba(X))
-    old = DRSNClassifier(**FAST, **{param: old_behaviour}).fit(X, y)
+    old = DRSNClassifier(**fast_params, **{param: old_behaviour}).fit(X, y)
     old.save(tmp_path / "old.pt")
     payload = torch.load(tmp_path / "old.pt", weights_only=True)
     del payload["params"][param]
@@ -175,10 +174,11 @@ def test_missing_file(tmp_path):
 
 
 @pytest.mark.gpu
-@requires_cuda
-def test_cuda_trained_model_loads_on_cpu(tmp_path):
+def test_cuda_trained_model_loads_on_cpu(
+    tmp_path, make_signals, fast_params, predict_proba_in_fresh_process
+):
     X, y = make_signals()
-    clf = DRSNClassifier(**{**FAST, "device": "cuda"}).fit(X, y)
+    clf = DRSNClassifier(**{**fast_params, "device": "cuda"}).fit(X, y)
     clf.save(tmp_path / "m.pt")
     load = "DRSNClassifier.load(d + '/m.pt')"
     proba = predict_proba_in_fresh_process(tmp_path, load, X, hide_gpu=True)
@@ -201,8 +201,8 @@ def test_a_committed_version_3_file_predicts_as_when_it_was_saved():
         np.testing.assert_allclose(tau, expected["tau_" + unit], rtol=1e-4, atol=1e-6)
 
 
-def test_a_numpy_integer_seed_is_saved_as_that_seed(tmp_path):
+def test_a_numpy_integer_seed_is_saved_as_that_seed(tmp_path, make_signals, fast_params):
     X, y = make_signals(n_per_class=6, length=16)
-    clf = DRSNClassifier(**{**FAST, "random_state": np.int64(7)}).fit(X, y)
+    clf = DRSNClassifier(**{**fast_params, "random_state": np.int64(7)}).fit(X, y)
     clf.save(tmp_path / "m.pt")
     assert DRSNClassifier.load(tmp_path / "m.pt").random_state == 7

@@ -7,8 +7,6 @@ import pytest
 
 from sklearn_drsn import DRSNClassifier
 
-from .test_classifier import FAST, make_signals
-
 pytest.importorskip("matplotlib", reason="the plot extra is not installed")
 
 from sklearn_drsn.plotting import (
@@ -20,9 +18,9 @@ from sklearn_drsn.plotting import (
 
 
 @pytest.fixture(scope="module")
-def fitted():
+def fitted(make_signals, fast_params):
     X, y = make_signals(n_per_class=30, length=64)
-    clf = DRSNClassifier(**{**FAST, "validation_fraction": 0.25, "max_epochs": 6}).fit(X, y)
+    clf = DRSNClassifier(**{**fast_params, "validation_fraction": 0.25, "max_epochs": 6}).fit(X, y)
     return clf, X
 
 
@@ -56,12 +54,12 @@ def test_shrinkage_plot_shows_before_after_and_threshold(fitted, tmp_path):
     assert is_png(tmp_path / "s.png")
 
 
-def test_plots_refuse_baselines_and_unknown_units(fitted):
+def test_plots_refuse_baselines_and_unknown_units(fitted, make_signals, fast_params):
     clf, X = fitted
     with pytest.raises(ValueError, match="no shrinkage unit"):
         plot_shrinkage(clf, X[0], unit="stages.9.9")
     X2, y2 = make_signals()
-    resnet = DRSNClassifier(**{**FAST, "shrinkage": None}).fit(X2, y2)
+    resnet = DRSNClassifier(**{**fast_params, "shrinkage": None}).fit(X2, y2)
     with pytest.raises(ValueError, match="no shrinkage units"):
         plot_thresholds_vs_snr(resnet, X2)
 

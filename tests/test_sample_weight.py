@@ -15,8 +15,6 @@ from sklearn_drsn import DRSNClassifier
 from sklearn_drsn._skorch import DRSNNet
 from sklearn_drsn._training import normalise_weights
 
-TINY = dict(widths=(4, 8), max_epochs=3, batch_size=8, random_state=0)
-
 
 def signals(n=30, length=32, seed=0, minority=None):
     rng = np.random.default_rng(seed)
@@ -45,27 +43,27 @@ def test_a_weight_k_is_k_repetitions_of_the_sample_in_the_loss(counts, seed):
     torch.testing.assert_close(weighted, repeated)
 
 
-def test_class_weight_multiplies_sample_weight_exactly():
+def test_class_weight_multiplies_sample_weight_exactly(tiny_params):
     X, y = signals()
-    by_class = DRSNClassifier(**TINY, class_weight={0: 3.0, 1: 1.0}).fit(X, y)
-    by_sample = DRSNClassifier(**TINY).fit(X, y, sample_weight=np.where(y == 0, 3.0, 1.0))
+    by_class = DRSNClassifier(**tiny_params, class_weight={0: 3.0, 1: 1.0}).fit(X, y)
+    by_sample = DRSNClassifier(**tiny_params).fit(X, y, sample_weight=np.where(y == 0, 3.0, 1.0))
     np.testing.assert_array_equal(by_class.predict_proba(X), by_sample.predict_proba(X))
-    both = DRSNClassifier(**TINY, class_weight={0: 3.0, 1: 1.0})
+    both = DRSNClassifier(**tiny_params, class_weight={0: 3.0, 1: 1.0})
     both.fit(X, y, sample_weight=np.full(len(y), 2.0))  # the overall scale does not matter
     np.testing.assert_array_equal(both.predict_proba(X), by_class.predict_proba(X))
 
 
-def test_unit_weights_train_the_unweighted_model():
+def test_unit_weights_train_the_unweighted_model(tiny_params):
     X, y = signals()
-    plain = DRSNClassifier(**TINY).fit(X, y)
-    ones = DRSNClassifier(**TINY).fit(X, y, sample_weight=np.ones(len(y)))
+    plain = DRSNClassifier(**tiny_params).fit(X, y)
+    ones = DRSNClassifier(**tiny_params).fit(X, y, sample_weight=np.ones(len(y)))
     np.testing.assert_allclose(ones.predict_proba(X), plain.predict_proba(X), atol=1e-5)
 
 
-def test_weights_change_the_model():
+def test_weights_change_the_model(tiny_params):
     X, y = signals()
-    plain = DRSNClassifier(**TINY).fit(X, y)
-    weighted = DRSNClassifier(**TINY).fit(X, y, sample_weight=np.where(y == 1, 5.0, 1.0))
+    plain = DRSNClassifier(**tiny_params).fit(X, y)
+    weighted = DRSNClassifier(**tiny_params).fit(X, y, sample_weight=np.where(y == 1, 5.0, 1.0))
     assert not np.allclose(weighted.predict_proba(X), plain.predict_proba(X), atol=1e-3)
 
 
@@ -87,9 +85,9 @@ def test_balanced_class_weight_predicts_the_rare_class_more_often():
         (np.full(30, np.nan), "NaN|infinity|finite"),
     ],
 )
-def test_bad_weights_are_refused_and_change_nothing(weights, match):
+def test_bad_weights_are_refused_and_change_nothing(weights, match, tiny_params):
     X, y = signals()
-    clf = DRSNClassifier(**TINY).fit(X, y)
+    clf = DRSNClassifier(**tiny_params).fit(X, y)
     before, weights_before = clf.predict_proba(X), weights.copy()
     with pytest.raises(ValueError, match=match):
         clf.fit(X, y, sample_weight=weights)
@@ -106,12 +104,12 @@ def test_training_weights_all_zero_are_refused_with_what_to_do():
     np.testing.assert_array_equal(held_out, [0.5, 0.5])
 
 
-def test_sample_weight_is_routed_through_pipeline_and_grid_search():
+def test_sample_weight_is_routed_through_pipeline_and_grid_search(tiny_params):
     X, y = signals()
     weights = np.where(y == 1, 4.0, 1.0)
-    direct = DRSNClassifier(**TINY).fit(X, y, sample_weight=weights)
+    direct = DRSNClassifier(**tiny_params).fit(X, y, sample_weight=weights)
     with sklearn.config_context(enable_metadata_routing=True):
-        drsn = DRSNClassifier(**TINY).set_fit_request(sample_weight=True)
+        drsn = DRSNClassifier(**tiny_params).set_fit_request(sample_weight=True)
         drsn.set_score_request(sample_weight=False)
         pipe = make_pipeline(FunctionTransformer(), drsn).fit(X, y, sample_weight=weights)
         np.testing.assert_array_equal(pipe.predict_proba(X), direct.predict_proba(X))
@@ -120,9 +118,9 @@ def test_sample_weight_is_routed_through_pipeline_and_grid_search():
     np.testing.assert_array_equal(search.predict_proba(X), direct.predict_proba(X))
 
 
-def test_predict_log_proba_is_the_log_of_predict_proba():
+def test_predict_log_proba_is_the_log_of_predict_proba(tiny_params):
     X, y = signals()
-    clf = DRSNClassifier(**TINY).fit(X, y)
+    clf = DRSNClassifier(**tiny_params).fit(X, y)
     log_proba = clf.predict_log_proba(X)
     assert log_proba.shape == (len(X), 2) and np.all(np.isfinite(log_proba))
     np.testing.assert_allclose(np.exp(log_proba), clf.predict_proba(X), rtol=1e-12)

@@ -18,8 +18,6 @@ from skorch.callbacks import Callback
 from sklearn_drsn import DRSNClassifier
 from sklearn_drsn._threads import resolve_n_threads
 
-TINY = dict(widths=(4, 8), max_epochs=2, batch_size=8, random_state=0)
-
 
 def signals(n=24, length=32, seed=0):
     rng = np.random.default_rng(seed)
@@ -46,8 +44,10 @@ def caller_threads():
 
 
 @pytest.mark.parametrize("n_threads, inside", [(1, 1), (3, 3), (None, 2)])
-def test_fit_trains_with_n_threads_and_restores_the_callers(caller_threads, n_threads, inside):
-    clf = DRSNClassifier(**TINY, n_threads=n_threads, callbacks=[RecordThreads()])
+def test_fit_trains_with_n_threads_and_restores_the_callers(
+    caller_threads, n_threads, inside, tiny_params
+):
+    clf = DRSNClassifier(**tiny_params, n_threads=n_threads, callbacks=[RecordThreads()])
     clf.fit(*signals())
     assert clf.history_[:, "threads"] == [inside, inside]
     assert torch.get_num_threads() == caller_threads
@@ -56,19 +56,21 @@ def test_fit_trains_with_n_threads_and_restores_the_callers(caller_threads, n_th
     assert torch.get_num_threads() == caller_threads
 
 
-def test_a_failing_fit_restores_the_callers_threads(caller_threads):
+def test_a_failing_fit_restores_the_callers_threads(caller_threads, tiny_params):
     X, _ = signals()
     with pytest.raises(ValueError, match="at least 2 classes"):
-        DRSNClassifier(**TINY, n_threads=1).fit(X, np.zeros(len(X)))
+        DRSNClassifier(**tiny_params, n_threads=1).fit(X, np.zeros(len(X)))
     assert torch.get_num_threads() == caller_threads
 
 
-def test_a_fit_interrupted_during_training_restores_the_callers_threads(caller_threads):
+def test_a_fit_interrupted_during_training_restores_the_callers_threads(
+    caller_threads, tiny_params
+):
     class Interrupt(Callback):
         def on_epoch_end(self, net, **kwargs):
             raise RuntimeError("stopped by the test")
 
-    clf = DRSNClassifier(**TINY, n_threads=1, callbacks=[Interrupt()])
+    clf = DRSNClassifier(**tiny_params, n_threads=1, callbacks=[Interrupt()])
     with pytest.raises(RuntimeError, match="stopped by the test"):
         clf.fit(*signals())
     assert torch.get_num_threads() == caller_threads
@@ -85,9 +87,9 @@ def test_minus_one_means_every_available_core_capped_by_the_workers_limit(monkey
 
 
 @pytest.mark.parametrize("bad", [0, -2, 1.5, "all"])
-def test_n_threads_is_validated(bad):
+def test_n_threads_is_validated(bad, tiny_params):
     with pytest.raises(ValueError, match="n_threads"):
-        DRSNClassifier(**TINY, n_threads=bad).fit(*signals())
+        DRSNClassifier(**tiny_params, n_threads=bad).fit(*signals())
 
 
 SCRIPT = textwrap.dedent(

@@ -6,8 +6,6 @@ from sklearn.base import clone
 
 from sklearn_drsn import DRSNClassifier
 
-TINY = dict(widths=(4, 8), max_epochs=3, batch_size=8, random_state=0)
-
 
 def signals(n=30, length=32, seed=0, n_classes=2):
     rng = np.random.default_rng(seed)
@@ -17,30 +15,30 @@ def signals(n=30, length=32, seed=0, n_classes=2):
     return X, y
 
 
-def test_a_warm_start_continues_from_the_fitted_weights():
+def test_a_warm_start_continues_from_the_fitted_weights(tiny_params):
     X, y = signals()
-    first = DRSNClassifier(**TINY, warm_start=True).fit(X, y)
+    first = DRSNClassifier(**tiny_params, warm_start=True).fit(X, y)
     before = first.predict_proba(X)
     # A learning rate too small to move the weights: a continued fit predicts as before,
     # while a fresh fit with another seed starts elsewhere.
     frozen = {"lr": 1e-12, "max_epochs": 1}
     first.set_params(**frozen, random_state=1).fit(X, y)
     np.testing.assert_allclose(first.predict_proba(X), before, atol=1e-4)
-    cold = DRSNClassifier(**{**TINY, **frozen, "random_state": 1}).fit(X, y)
+    cold = DRSNClassifier(**{**tiny_params, **frozen, "random_state": 1}).fit(X, y)
     assert not np.allclose(cold.predict_proba(X), before, atol=1e-2)
 
 
-def test_without_warm_start_a_second_fit_starts_afresh():
+def test_without_warm_start_a_second_fit_starts_afresh(tiny_params):
     X, y = signals()
-    clf = DRSNClassifier(**TINY).fit(X, y)
+    clf = DRSNClassifier(**tiny_params).fit(X, y)
     again = clone(clf).fit(X, y)
     clf.set_params(lr=1e-12, max_epochs=1).fit(X, y)
     assert not np.allclose(clf.predict_proba(X), again.predict_proba(X), atol=1e-2)
 
 
-def test_a_warm_start_improves_training_on_new_data():
+def test_a_warm_start_improves_training_on_new_data(tiny_params):
     X, y = signals(n=60, seed=1)
-    clf = DRSNClassifier(**{**TINY, "max_epochs": 2}, warm_start=True).fit(X, y)
+    clf = DRSNClassifier(**{**tiny_params, "max_epochs": 2}, warm_start=True).fit(X, y)
     losses = [clf.history_[-1, "train_loss"]]
     for _ in range(3):
         losses.append(clf.fit(X, y).history_[-1, "train_loss"])
@@ -55,9 +53,11 @@ def test_a_warm_start_improves_training_on_new_data():
         ("widths", "widths"),
     ],
 )
-def test_a_warm_start_that_cannot_continue_says_why_and_changes_nothing(change, match):
+def test_a_warm_start_that_cannot_continue_says_why_and_changes_nothing(
+    change, match, tiny_params
+):
     X, y = signals()
-    clf = DRSNClassifier(**TINY, warm_start=True).fit(X, y)
+    clf = DRSNClassifier(**tiny_params, warm_start=True).fit(X, y)
     before = clf.predict_proba(X)
     if change == "classes":
         X2, y2 = signals(n_classes=3)
