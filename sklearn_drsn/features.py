@@ -32,7 +32,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.pipeline import FeatureUnion
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._validation import check_signal_ndim
+from ._validation import check_positive_int, check_signal_ndim
 from .windows import sliding_windows
 
 __all__ = [
@@ -54,12 +54,6 @@ def _log10_floor(value_unit: np.ndarray, log_scale: np.ndarray) -> np.ndarray:
     with np.errstate(divide="ignore"):
         ln_value = np.log(value_unit) + log_scale * np.log(10.0)
     return np.logaddexp(np.log(_LOG_FLOOR), ln_value) / np.log(10.0)
-
-
-def _check_positive_int(value, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}.")
-    return int(value)
 
 
 def _check_positive_real(value, name: str, allow_none: bool = True) -> float | None:
@@ -360,7 +354,7 @@ class SpectralBandEnergies(_SignalFeatureTransformer):
         self.log = log
 
     def _check_params(self) -> None:
-        _check_positive_int(self.n_bands, "n_bands")
+        check_positive_int(self.n_bands, "n_bands")
         _check_positive_real(self.fs, "fs")
 
     def _base_feature_names(self) -> list[str]:
@@ -461,7 +455,7 @@ class EnvelopeSpectrum(_SignalFeatureTransformer):
         self.log = log
 
     def _check_params(self) -> None:
-        _check_positive_int(self.n_bins, "n_bins")
+        check_positive_int(self.n_bins, "n_bins")
         _check_positive_real(self.fs, "fs")
         max_freq = _check_positive_real(self.max_freq, "max_freq")
         nyquist = self._fs() / 2.0

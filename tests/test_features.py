@@ -331,10 +331,10 @@ def test_shape_mismatch_and_bad_dimensions(transformer, n_per_channel):
 @pytest.mark.parametrize(
     ("transformer", "match"),
     [
-        (SpectralBandEnergies(n_bands=0), "n_bands must be a positive integer"),
-        (SpectralBandEnergies(n_bands=2.5), "n_bands must be a positive integer"),
+        (SpectralBandEnergies(n_bands=0), "n_bands must be an integer >= 1"),
+        (SpectralBandEnergies(n_bands=2.5), "n_bands must be an integer >= 1"),
         (SpectralBandEnergies(fs=-1.0), "fs must be a positive"),
-        (EnvelopeSpectrum(n_bins=0), "n_bins must be a positive integer"),
+        (EnvelopeSpectrum(n_bins=0), "n_bins must be an integer >= 1"),
         (EnvelopeSpectrum(fs=np.inf), "fs must be a positive"),
         (EnvelopeSpectrum(max_freq=0.0), "max_freq must be a positive"),
         (EnvelopeSpectrum(fs=1000.0, max_freq=600.0), "exceeds the Nyquist frequency 500"),
