@@ -11,10 +11,10 @@ compared against:
   where bearing fault frequencies show up.
 - :func:`make_vibration_features`: a :class:`~sklearn.pipeline.FeatureUnion`
   of the three.
-- :func:`sliding_windows`: cut long recordings into fixed-length windows
-  (a function, because a transformer in a pipeline cannot change the
-  number of samples); defined in :mod:`sklearn_drsn.windows` and
-  re-exported here.
+
+To cut long recordings into fixed-length windows first, use
+:func:`sklearn_drsn.windows.sliding_windows` (a function, because a
+transformer in a pipeline cannot change the number of samples).
 
 All transformers accept ``X`` of shape ``(n_samples, length)`` (one channel)
 or ``(n_samples, channels, length)``; features are computed per channel and
@@ -33,14 +33,12 @@ from sklearn.pipeline import FeatureUnion
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._validation import check_positive_int, check_signal_ndim
-from .windows import sliding_windows
 
 __all__ = [
     "EnvelopeSpectrum",
     "SpectralBandEnergies",
     "TimeDomainFeatures",
     "make_vibration_features",
-    "sliding_windows",
 ]
 
 # Floor added before taking log10 so that empty bands and silent signals stay finite.

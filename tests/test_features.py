@@ -18,8 +18,8 @@ from sklearn_drsn.features import (
     SpectralBandEnergies,
     TimeDomainFeatures,
     make_vibration_features,
-    sliding_windows,
 )
+from sklearn_drsn.windows import sliding_windows
 
 TDF_NAMES = [
     "mean",
