@@ -149,7 +149,8 @@ def _array(data, key: str, path: Path) -> np.ndarray:
         raise ValueError(
             f"{path}: the array {key!r} is an object array (as a pandas column's .values "
             "is), which is only readable by unpickling, and load_xy does not unpickle; "
-            f"save it as strings or numbers instead, e.g. np.asarray({key}, dtype=str)."
+            "save it as strings or numbers instead, e.g. "
+            f"numpy.savez(path, ..., {key}=np.asarray({key}, dtype=str))."
         ) from None
 
 
