@@ -11,10 +11,10 @@ compared against:
   where bearing fault frequencies show up.
 - :func:`make_vibration_features`: a :class:`~sklearn.pipeline.FeatureUnion`
   of the three.
-- :func:`sliding_windows`: cut long recordings into fixed-length windows
-  (a function, because a transformer in a pipeline cannot change the
-  number of samples); defined in :mod:`sklearn_drsn.windows` and
-  re-exported here.
+
+To cut long recordings into fixed-length windows first, use
+:func:`sklearn_drsn.windows.sliding_windows` (a function, because a
+transformer in a pipeline cannot change the number of samples).
 
 All transformers accept ``X`` of shape ``(n_samples, length)`` (one channel)
 or ``(n_samples, channels, length)``; features are computed per channel and
@@ -24,7 +24,9 @@ Outputs are ``float64`` and finite.
 
 from __future__ import annotations
 
+import math
 import numbers
+import warnings
 
 import numpy as np
 from scipy.signal import hilbert
@@ -32,15 +34,13 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.pipeline import FeatureUnion
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._validation import check_signal_ndim
-from .windows import sliding_windows
+from ._validation import check_positive_int, check_signal_ndim
 
 __all__ = [
     "EnvelopeSpectrum",
     "SpectralBandEnergies",
     "TimeDomainFeatures",
     "make_vibration_features",
-    "sliding_windows",
 ]
 
 # Floor added before taking log10 so that empty bands and silent signals stay finite.
@@ -54,12 +54,6 @@ def _log10_floor(value_unit: np.ndarray, log_scale: np.ndarray) -> np.ndarray:
     with np.errstate(divide="ignore"):
         ln_value = np.log(value_unit) + log_scale * np.log(10.0)
     return np.logaddexp(np.log(_LOG_FLOOR), ln_value) / np.log(10.0)
-
-
-def _check_positive_int(value, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}.")
-    return int(value)
 
 
 def _check_positive_real(value, name: str, allow_none: bool = True) -> float | None:
@@ -99,6 +93,29 @@ class _SignalFeatureTransformer(TransformerMixin, BaseEstimator):
     def _compute(self, X: np.ndarray) -> np.ndarray:  # pragma: no cover - overridden
         raise NotImplementedError
 
+    def _empty_outputs(self, length: int) -> tuple[int, int, str, int, int] | None:
+        """Of the outputs that can be empty: how many are, of how many, their name, the
+        shortest length and the largest count that leave none empty."""
+        return None
+
+    def _warn_if_constant(self) -> None:
+        """Warn when the signal length leaves some outputs empty, hence constant columns."""
+        length = self.signal_shape_[-1]
+        empty = self._empty_outputs(length)
+        if empty is None or empty[0] == 0:
+            return
+        n_empty, total, name, shortest, most = empty
+        channels = self.signal_shape_[0] if len(self.signal_shape_) == 2 else 1
+        fewer = f", or at most {most} {name}s for this length" if most else ""
+        warnings.warn(
+            f"{type(self).__name__}: {n_empty} of the {total} {name}s contain no frequency "
+            f"of signals of length {length}, so {n_empty * channels} of the "
+            f"{total * channels} output columns are constant; use signals of at least "
+            f"{shortest} points{fewer}.",
+            UserWarning,
+            stacklevel=3,
+        )
+
     def _validate_X(self, X, reset: bool) -> np.ndarray:
         X = validate_data(self, X, reset=reset, dtype=np.float64, allow_nd=True)
         check_signal_ndim(X)
@@ -130,6 +147,7 @@ class _SignalFeatureTransformer(TransformerMixin, BaseEstimator):
         """
         self._check_params()
         self._validate_X(X, reset=True)
+        self._warn_if_constant()
         return self
 
     def transform(self, X) -> np.ndarray:
@@ -316,8 +334,10 @@ class SpectralBandEnergies(_SignalFeatureTransformer):
     ----------
     n_bands : int, default=16
         Number of bands. An FFT bin on a band edge belongs to the upper
-        band; the Nyquist bin belongs to the last band. When a signal has
-        fewer FFT bins than bands, some bands are empty and have energy 0.
+        band; the Nyquist bin belongs to the last band. Signals need at
+        least ``2 * n_bands`` points (32 by default) for every band to hold
+        an FFT bin; in shorter ones some bands are empty, with energy 0 for
+        every signal (constant columns), and :meth:`fit` warns.
     fs : float or None, default=None
         Sampling frequency. It does not change the values (the bands are
         fixed fractions of the Nyquist frequency), only the feature names,
@@ -360,7 +380,7 @@ class SpectralBandEnergies(_SignalFeatureTransformer):
         self.log = log
 
     def _check_params(self) -> None:
-        _check_positive_int(self.n_bands, "n_bands")
+        check_positive_int(self.n_bands, "n_bands")
         _check_positive_real(self.fs, "fs")
 
     def _base_feature_names(self) -> list[str]:
@@ -369,6 +389,17 @@ class SpectralBandEnergies(_SignalFeatureTransformer):
         edges = np.linspace(0.0, self.fs / 2.0, self.n_bands + 1)
         return [f"band{i}_{edges[i]:g}-{edges[i + 1]:g}Hz" for i in range(self.n_bands)]
 
+    def _band_of_bin(self, n: int) -> np.ndarray:
+        """The band of each rFFT bin of a length-``n`` signal."""
+        k = np.arange(n // 2 + 1)
+        # Integer arithmetic: bin k is at k/n cycles/sample, band width is 0.5/n_bands.
+        return np.minimum((2 * k * self.n_bands) // n, self.n_bands - 1)
+
+    def _empty_outputs(self, length: int) -> tuple[int, int, str, int, int]:
+        # Bands at least one FFT bin wide (n / (2 n_bands) >= 1) each hold one.
+        n_empty = self.n_bands - len(np.unique(self._band_of_bin(length)))
+        return n_empty, self.n_bands, "band", 2 * self.n_bands, length // 2
+
     def _compute(self, X: np.ndarray) -> np.ndarray:
         n = X.shape[-1]
         unit, peak = _peak_normalise(X)
@@ -376,9 +407,7 @@ class SpectralBandEnergies(_SignalFeatureTransformer):
         # One-sided spectrum: every bin except DC and (for even n) Nyquist stands for a
         # pair of positive and negative frequencies.
         power[..., 1 : (n + 1) // 2] *= 2.0
-        k = np.arange(power.shape[-1])
-        # Integer arithmetic: bin k is at k/n cycles/sample, band width is 0.5/n_bands.
-        band_of_bin = np.minimum((2 * k * self.n_bands) // n, self.n_bands - 1)
+        band_of_bin = self._band_of_bin(n)
         energy = np.zeros((*X.shape[:2], self.n_bands))
         starts = np.searchsorted(band_of_bin, np.arange(self.n_bands), side="left")
         stops = np.searchsorted(band_of_bin, np.arange(self.n_bands), side="right")
@@ -409,7 +438,10 @@ class EnvelopeSpectrum(_SignalFeatureTransformer):
     n_bins : int, default=64
         Number of bins between 0 and ``max_freq``. An FFT bin on an edge
         belongs to the upper bin, and ``max_freq`` itself to the last bin.
-        Bins that contain no FFT bin (short signals) are 0.
+        Signals need more than ``n_bins * fs / max_freq`` points (more than
+        ``2 * n_bins``, i.e. 129, with the defaults) for every bin to hold a
+        frequency above 0; in shorter ones some bins hold none and are 0 for
+        every signal (constant columns), and :meth:`fit` warns.
     fs : float or None, default=None
         Sampling frequency in Hz. ``None`` means normalised frequency in
         cycles per sample (Nyquist = 0.5).
@@ -461,7 +493,7 @@ class EnvelopeSpectrum(_SignalFeatureTransformer):
         self.log = log
 
     def _check_params(self) -> None:
-        _check_positive_int(self.n_bins, "n_bins")
+        check_positive_int(self.n_bins, "n_bins")
         _check_positive_real(self.fs, "fs")
         max_freq = _check_positive_real(self.max_freq, "max_freq")
         nyquist = self._fs() / 2.0
@@ -487,6 +519,26 @@ class EnvelopeSpectrum(_SignalFeatureTransformer):
         edges = np.linspace(0.0, self._max_freq(), self.n_bins + 1)
         return [f"env{i}_{edges[i]:g}-{edges[i + 1]:g}Hz" for i in range(self.n_bins)]
 
+    def _bin_of_k(self, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """The output bin of each rFFT bin of a length-``n`` signal, and which are in range."""
+        k = np.arange(n // 2 + 1)
+        # Position of bin k in units of output bins; products of integers and the user's
+        # round numbers are exact, and the small tolerance settles the remaining ties on
+        # edges (e.g. 100 Hz with 100 Hz wide bins) in favour of the upper bin.
+        position = k * (self._fs() * self.n_bins) / (n * self._max_freq())
+        bin_of_k = np.minimum(np.floor(position + 1e-9).astype(np.intp), self.n_bins - 1)
+        return bin_of_k, position <= self.n_bins + 1e-9
+
+    def _empty_outputs(self, length: int) -> tuple[int, int, str, int, int]:
+        bin_of_k, in_range = self._bin_of_k(length)
+        # The envelope's mean is removed, so a bin that holds only DC (k = 0) is 0 as well.
+        n_empty = self.n_bins - len(np.unique(bin_of_k[1:][in_range[1:]]))
+        # Every bin holds a frequency above 0 once the FFT bins are closer than the output
+        # bins: fs / n < max_freq / n_bins.
+        ratio = self._fs() / self._max_freq()
+        shortest = math.floor(self.n_bins * ratio + 1e-9) + 1
+        return n_empty, self.n_bins, "bin", shortest, math.ceil(length / ratio - 1e-9) - 1
+
     def _compute(self, X: np.ndarray) -> np.ndarray:
         n = X.shape[-1]
         unit, peak = _peak_normalise(X)
@@ -494,14 +546,7 @@ class EnvelopeSpectrum(_SignalFeatureTransformer):
         envelope -= envelope.mean(axis=-1, keepdims=True)
         amplitude = np.abs(np.fft.rfft(envelope, axis=-1)) / n
         amplitude[..., 1 : (n + 1) // 2] *= 2.0
-        k = np.arange(amplitude.shape[-1])
-        # Position of bin k in units of output bins; products of integers and the user's
-        # round numbers are exact, and the small tolerance settles the remaining ties on
-        # edges (e.g. 100 Hz with 100 Hz wide bins) in favour of the upper bin.
-        position = k * (self._fs() * self.n_bins) / (n * self._max_freq())
-        bin_of_k = np.floor(position + 1e-9).astype(np.intp)
-        in_range = position <= self.n_bins + 1e-9
-        bin_of_k = np.minimum(bin_of_k, self.n_bins - 1)
+        bin_of_k, in_range = self._bin_of_k(n)
         binned = np.zeros((*X.shape[:2], self.n_bins))
         for b in range(self.n_bins):
             members = in_range & (bin_of_k == b)
@@ -548,6 +593,14 @@ def make_vibration_features(
         Steps ``"time"`` (:class:`TimeDomainFeatures`), ``"bands"``
         (:class:`SpectralBandEnergies`) and ``"envelope"``
         (:class:`EnvelopeSpectrum`), output in that order.
+
+    Notes
+    -----
+    The shortest sensible signal length is ``2 * n_bands`` points and more
+    than ``n_bins * fs / max_freq`` (129 points with the defaults): in
+    shorter signals some bands and envelope bins hold no frequency and give
+    constant columns, and fitting warns with their number. Pass fewer
+    ``n_bands`` and ``n_bins`` for short series.
 
     Examples
     --------

@@ -20,6 +20,8 @@ import numbers
 
 import numpy as np
 
+from ._random import as_generator
+
 __all__ = ["NOISE_KINDS", "add_noise", "snr_db"]
 
 #: Noise distributions understood by :func:`add_noise`.
@@ -58,23 +60,6 @@ def _rms(a: np.ndarray) -> np.ndarray:
     safe_peak = np.where(peak > 0, peak, 1.0)
     rms = np.sqrt(np.mean((a / safe_peak) ** 2, axis=-1, keepdims=True))
     return peak * rms
-
-
-def _make_rng(random_state) -> np.random.Generator:
-    if isinstance(random_state, np.random.Generator):
-        return random_state
-    if isinstance(random_state, np.random.RandomState):
-        # A RandomState cannot drive a Generator directly; a seed drawn from it keeps the
-        # caller's stream advancing, as sklearn does when it seeds sub-estimators.
-        return np.random.default_rng(random_state.randint(np.iinfo(np.int32).max))
-    if random_state is None or (
-        isinstance(random_state, numbers.Integral) and not isinstance(random_state, bool)
-    ):
-        return np.random.default_rng(random_state)
-    raise ValueError(
-        "random_state must be None, an int, a numpy.random.Generator or a "
-        f"numpy.random.RandomState; got {random_state!r}."
-    )
 
 
 def _draw(kind: str, shape: tuple[int, ...], rng: np.random.Generator) -> np.ndarray:
@@ -121,9 +106,11 @@ def add_noise(
         noise needs ``length >= 2``.
     random_state : int, numpy.random.Generator, numpy.random.RandomState or None, \
 default=None
-        Source of randomness. An int or ``None`` seeds
-        :func:`numpy.random.default_rng`; a ``Generator`` is used (and
-        advanced) as is; a ``RandomState`` is used to draw a seed.
+        Source of randomness: an int is a seed (the same int, the same
+        noise); ``None`` draws fresh entropy on every call; a ``Generator``
+        is used as it is and advanced; a ``RandomState`` gives one seed,
+        ``randint(2**31 - 1)``, and is advanced (as in
+        :func:`~sklearn_drsn.datasets.make_drivetrain`).
 
     Returns
     -------
@@ -180,7 +167,7 @@ default=None
     if kind == "pink" and X.shape[-1] < 2:
         raise ValueError("Pink noise needs signals of length >= 2 (a length-1 signal is only DC).")
 
-    rng = _make_rng(random_state)
+    rng = as_generator(random_state)
     noise = _draw(kind, X.shape, rng)
     # Work in float64 so that float32 input still lands on the target SNR closely.
     signal = X.astype(np.float64, copy=False)

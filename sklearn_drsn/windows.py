@@ -1,9 +1,9 @@
 """Cut long recordings into fixed-length windows.
 
-A data tool that needs only NumPy: the file loaders of
-:mod:`sklearn_drsn.loaders` and the feature transformers of
-:mod:`sklearn_drsn.features` (which re-exports :func:`sliding_windows`) both
-use it.
+A data tool that needs only NumPy, used by the file loaders of
+:mod:`sklearn_drsn.loaders` and before the feature transformers of
+:mod:`sklearn_drsn.features`. This is the one public path of
+:func:`sliding_windows`.
 """
 
 from __future__ import annotations

@@ -1,5 +1,7 @@
 """Tests for sklearn_drsn.features."""
 
+import warnings
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -18,8 +20,8 @@ from sklearn_drsn.features import (
     SpectralBandEnergies,
     TimeDomainFeatures,
     make_vibration_features,
-    sliding_windows,
 )
+from sklearn_drsn.windows import sliding_windows
 
 TDF_NAMES = [
     "mean",
@@ -74,6 +76,8 @@ def _fault_dataset(n_per_class=40, length=512, seed=0):
 # --------------------------------------------------------------------------- sklearn API
 
 
+# The checks' signals are a few points long: the warning about empty bands is not their subject.
+@pytest.mark.filterwarnings("ignore:.*contain no frequency:UserWarning")
 @parametrize_with_checks([TimeDomainFeatures(), SpectralBandEnergies(), EnvelopeSpectrum()])
 def test_sklearn_compatible(estimator, check):
     check(estimator)
@@ -213,10 +217,12 @@ def test_band_energies_sum_to_mean_power(length):
 
 def test_band_energies_more_bands_than_bins_is_finite():
     X = np.random.default_rng(0).standard_normal((3, 5))  # only 3 rfft bins for 16 bands
-    out = SpectralBandEnergies().fit_transform(X)
+    with pytest.warns(UserWarning, match="13 of the 16 bands contain no frequency"):
+        out = SpectralBandEnergies().fit_transform(X)
     assert out.shape == (3, 16)
     assert np.all(np.isfinite(out))
-    linear = SpectralBandEnergies(log=False).fit_transform(X)
+    with pytest.warns(UserWarning, match="contain no frequency"):
+        linear = SpectralBandEnergies(log=False).fit_transform(X)
     np.testing.assert_allclose(linear.sum(axis=1), np.mean(X**2, axis=1))
 
 
@@ -248,7 +254,9 @@ def test_envelope_spectrum_peak_with_leakage_and_amplitude_scaling():
     # With 1 Hz bins matching the FFT resolution of a 1 s signal, the line at 100 Hz
     # has the modulation depth as its amplitude.
     X = _am_signal(12800, depth=0.3)[np.newaxis]
-    fine = EnvelopeSpectrum(n_bins=640, fs=fs, max_freq=640).fit_transform(X)[0]
+    # The first bin, 0-1 Hz, then holds only DC, which the envelope's mean removal zeroes.
+    with pytest.warns(UserWarning, match="1 of the 640 bins contain no frequency"):
+        fine = EnvelopeSpectrum(n_bins=640, fs=fs, max_freq=640).fit_transform(X)[0]
     np.testing.assert_allclose(fine[100], 0.3, rtol=1e-6)
     np.testing.assert_allclose(np.delete(fine, 100), 0.0, atol=1e-6)
 
@@ -256,7 +264,8 @@ def test_envelope_spectrum_peak_with_leakage_and_amplitude_scaling():
 def test_envelope_spectrum_log_and_short_signals_are_finite():
     X = np.random.default_rng(0).standard_normal((3, 10))
     for log in (False, True):
-        out = EnvelopeSpectrum(log=log).fit_transform(X)
+        with pytest.warns(UserWarning, match="59 of the 64 bins contain no frequency"):
+            out = EnvelopeSpectrum(log=log).fit_transform(X)
         assert out.shape == (3, 64)
         assert np.all(np.isfinite(out))
 
@@ -331,10 +340,10 @@ def test_shape_mismatch_and_bad_dimensions(transformer, n_per_channel):
 @pytest.mark.parametrize(
     ("transformer", "match"),
     [
-        (SpectralBandEnergies(n_bands=0), "n_bands must be a positive integer"),
-        (SpectralBandEnergies(n_bands=2.5), "n_bands must be a positive integer"),
+        (SpectralBandEnergies(n_bands=0), "n_bands must be an integer >= 1"),
+        (SpectralBandEnergies(n_bands=2.5), "n_bands must be an integer >= 1"),
         (SpectralBandEnergies(fs=-1.0), "fs must be a positive"),
-        (EnvelopeSpectrum(n_bins=0), "n_bins must be a positive integer"),
+        (EnvelopeSpectrum(n_bins=0), "n_bins must be an integer >= 1"),
         (EnvelopeSpectrum(fs=np.inf), "fs must be a positive"),
         (EnvelopeSpectrum(max_freq=0.0), "max_freq must be a positive"),
         (EnvelopeSpectrum(fs=1000.0, max_freq=600.0), "exceeds the Nyquist frequency 500"),
@@ -415,3 +424,58 @@ def test_sliding_windows_returns_independent_copy():
 def test_sliding_windows_errors(args, kwargs, error, match):
     with pytest.raises(error, match=match):
         sliding_windows(*args, **kwargs)
+
+
+# --------------------------------------------------------------------------- short signals
+
+
+def constant_columns(F: np.ndarray) -> int:
+    # An envelope bin that holds only DC varies by rounding alone (the mean is removed).
+    return int(np.sum(np.ptp(F, axis=0) < 1e-12))
+
+
+def test_short_series_warn_with_the_number_of_constant_columns_and_the_shortest_length():
+    X = np.random.default_rng(0).standard_normal((20, 12, 26))  # JapaneseVowels' layout
+    with pytest.warns(UserWarning) as record:
+        F = make_vibration_features().fit_transform(X)
+    messages = [str(w.message) for w in record if "contain no frequency" in str(w.message)]
+    assert len(messages) == 2, messages
+    assert "24 of the 192 output columns are constant" in messages[0]
+    assert "at least 32 points" in messages[0] and "at most 13 bands" in messages[0]
+    assert "612 of the 768 output columns are constant" in messages[1]
+    assert "at least 129 points" in messages[1] and "at most 12 bins" in messages[1]
+    assert F.shape == (20, 1080) and constant_columns(F) == 24 + 612
+
+
+def test_no_warning_from_the_documented_shortest_length_on():
+    rng = np.random.default_rng(0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        make_vibration_features().fit(rng.standard_normal((5, 129)))
+        # 16 bins up to 1 kHz at 12.8 kHz: more than 16 * 12800 / 1000 = 204.8 points.
+        EnvelopeSpectrum(n_bins=16, fs=12800, max_freq=1000).fit(rng.standard_normal((5, 205)))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    length=st.integers(2, 80),
+    n=st.integers(1, 40),
+    max_freq=st.sampled_from([None, 0.5, 0.25, 0.1]),
+)
+def test_the_warning_counts_exactly_the_constant_columns(length, n, max_freq):
+    X = np.random.default_rng(length).standard_normal((6, 2, length))
+    for transformer in (SpectralBandEnergies(n_bands=n), EnvelopeSpectrum(n, max_freq=max_freq)):
+        with warnings.catch_warnings(record=True) as record:
+            warnings.simplefilter("always")
+            F = transformer.fit_transform(X)
+        said = [str(w.message) for w in record if "contain no frequency" in str(w.message)]
+        expected = constant_columns(F)
+        if expected == 0:
+            assert not said
+        else:
+            assert f"{expected} of the {F.shape[1]} output columns are constant" in said[0]
+        ratio = 1 / (max_freq or 0.5)
+        bands = isinstance(transformer, SpectralBandEnergies)
+        shortest = 2 * n if bands else int(np.floor(n * ratio + 1e-9)) + 1
+        if length >= shortest:
+            assert expected == 0

@@ -1,5 +1,8 @@
 """load_xy: the user's .npz, .npy, .mat, .csv and .ts files, and clear errors for broken ones."""
 
+import re
+import warnings
+
 import numpy as np
 import pytest
 from scipy.io import savemat
@@ -108,3 +111,97 @@ def test_broken_files_give_clear_errors(tmp_path, write, match):
     write(path)
     with pytest.raises(ValueError, match=match):
         load_xy(path)
+
+
+def raises_naming_the_file(path, *matches, **kwargs):
+    """load_xy(path) raises one ValueError whose message names the file and each match."""
+    with pytest.raises(ValueError) as info:
+        load_xy(path, **kwargs)
+    message = str(info.value)
+    assert message.startswith(str(path)), message
+    for match in matches:
+        assert re.search(match, message), (match, message)
+    return message
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".npz", ".npy", ".mat", ".ts"])
+def test_an_empty_file_is_one_clear_error(tmp_path, suffix):
+    path = tmp_path / f"empty{suffix}"
+    path.write_bytes(b"")
+    raises_naming_the_file(path, "the file is empty", "Write it again")
+
+
+@pytest.mark.parametrize(
+    "text, match",
+    [("\n\n", "holds no rows"), ("t0,t1,label\n", "a header line and no data")],
+)
+def test_a_csv_without_data_rows(tmp_path, text, match):
+    path = tmp_path / "d.csv"
+    path.write_text(text)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # NumPy's own warning about no data stays out
+        raises_naming_the_file(path, match, "one signal per row")
+
+
+@pytest.mark.parametrize(
+    "content", [b"not a zip at all", b"PK\x03\x04truncated"], ids=["garbage", "truncated"]
+)
+def test_an_unreadable_npz(tmp_path, content):
+    path = tmp_path / "d.npz"
+    path.write_bytes(content)
+    raises_naming_the_file(path, "not a readable .npz file", r"numpy\.savez")
+
+
+def test_object_labels_in_npz_say_which_key_and_how_to_save(tmp_path):
+    pandas = pytest.importorskip("pandas")
+    labels = pandas.Series(["ok", "worn"]).values  # an object array
+    np.savez(tmp_path / "d.npz", X=np.zeros((2, 4)), y=labels, other=np.array([None]))
+    message = raises_naming_the_file(
+        tmp_path / "d.npz", "'y' is an object array", r"np\.asarray\(y, dtype=str\)"
+    )
+    assert "allow_pickle" not in message
+    # The fix the message gives works, and arrays not asked for are not read.
+    np.savez(tmp_path / "d.npz", X=np.zeros((2, 4)), y=np.asarray(labels, dtype=str), o=labels)
+    assert load_xy(tmp_path / "d.npz")[1].tolist() == ["ok", "worn"]
+
+
+def test_object_labels_in_npy_pair(tmp_path):
+    np.save(tmp_path / "X.npy", np.zeros((2, 4)))
+    np.save(tmp_path / "y.npy", np.array(["ok", None], dtype=object), allow_pickle=True)
+    with pytest.raises(ValueError, match=r"y\.npy: an object array.*np\.asarray\(y, dtype=str\)"):
+        load_xy(tmp_path / "X.npy")
+
+
+@pytest.mark.parametrize("suffix", [".npz", ".csv", ".mat"])
+def test_nan_or_inf_in_x_names_the_file_and_counts(tmp_path, suffix):
+    X = np.arange(24.0).reshape(6, 4)
+    X[1, 2], X[1, 3], X[4, 0] = np.nan, np.inf, -np.inf
+    y = np.array([0, 1, 0, 1, 0, 1])
+    path = tmp_path / f"d{suffix}"
+    if suffix == ".npz":
+        np.savez(path, X=X, y=y)
+    elif suffix == ".mat":
+        savemat(path, {"X": X, "y": y})
+    else:
+        path.write_text(
+            "".join(",".join([*map(str, row), str(lab)]) + "\n" for row, lab in zip(X, y))
+        )
+    raises_naming_the_file(
+        path, "3 NaN or infinite values", "in 2 of 6 samples", "sample 1", "fill them in"
+    )
+
+
+def test_missing_values_in_a_ts_file_are_reported(tmp_path):
+    path = tmp_path / "d.ts"
+    path.write_text("@problemName p\n@univariate true\n@classLabel true a\n@data\n1,?,3:a\n")
+    raises_naming_the_file(path, "1 NaN or infinite values", r"'\?' and NaN mark missing")
+
+
+def test_non_numeric_x(tmp_path):
+    np.savez(tmp_path / "d.npz", X=np.array([["a", "b"], ["c", "d"]]), y=[0, 1])
+    raises_naming_the_file(tmp_path / "d.npz", "not numbers", "dtype=float")
+
+
+def test_an_unreadable_mat(tmp_path):
+    (tmp_path / "d.mat").write_bytes(b"MATLAB? no" * 20)
+    raises_naming_the_file(tmp_path / "d.mat", "not a readable MATLAB .mat file", "savemat")

@@ -35,8 +35,16 @@ def test_data_tools_do_not_import_torch_or_skorch(module):
 
 
 @pytest.mark.parametrize(
-    "module", ["sklearn_drsn.io", "sklearn_drsn.windows", "sklearn_drsn.loaders"]
+    "module",
+    [
+        "sklearn_drsn.io",
+        "sklearn_drsn.windows",
+        "sklearn_drsn.loaders",
+        "sklearn_drsn._random",
+        "sklearn_drsn._validation",
+    ],
 )
-def test_file_readers_do_not_import_sklearn(module):
-    # Reading files needs NumPy (and SciPy for .mat files), not a learning library.
+def test_file_readers_and_shared_checks_do_not_import_sklearn(module):
+    # Reading files needs NumPy (and SciPy for .mat files), not a learning library; the
+    # shared checks are imported by the readers and, for seeds, by the estimator.
     assert not {"torch", "skorch", "sklearn"} & imported_after(module)

@@ -116,6 +116,9 @@ from typing import Any
 import numpy as np
 from scipy import fft as sp_fft
 
+from .._random import as_generator
+from .._validation import check_positive_int
+
 __all__ = [
     "DRIVETRAIN_CLASSES",
     "DRIVETRAIN_GEOMETRY",
@@ -265,14 +268,6 @@ def _bearing_orders() -> dict[str, float]:
 # argument checking
 
 
-def _check_positive_int(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise ValueError(f"{name} must be an integer >= 1, got {value!r}.")
-    if value < 1:
-        raise ValueError(f"{name} must be an integer >= 1, got {value!r}.")
-    return int(value)
-
-
 def _check_values(values: Any, name: str, *, strictly_positive: bool) -> np.ndarray:
     arr = np.atleast_1d(np.asarray(values, dtype=float))
     if arr.ndim != 1 or arr.size == 0:
@@ -284,18 +279,6 @@ def _check_values(values: Any, name: str, *, strictly_positive: bool) -> np.ndar
     if not strictly_positive and np.any(arr < 0):
         raise ValueError(f"{name} must all be >= 0, got {values!r}.")
     return arr
-
-
-def _as_generator(random_state: Any) -> np.random.Generator:
-    if isinstance(random_state, np.random.RandomState):
-        return np.random.default_rng(random_state.randint(0, 2**31 - 1, size=4))
-    try:
-        return np.random.default_rng(random_state)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(
-            "random_state must be None, an int, a numpy Generator/RandomState or a "
-            f"SeedSequence, got {random_state!r}."
-        ) from exc
 
 
 # ----------------------------------------------------------------------------------
@@ -585,8 +568,13 @@ def make_drivetrain(
         class, cycle through the grid cells.
     return_conditions : bool, default=True
         Also return the operating conditions of every observation.
-    random_state : int, numpy Generator/RandomState or None, default=None
-        Seed or generator for reproducible output.
+    random_state : int, numpy.random.Generator, numpy.random.RandomState or None, \
+default=None
+        Source of randomness: an int is a seed (the same int, the same
+        signals); ``None`` draws fresh entropy on every call; a ``Generator``
+        is used as it is and advanced; a ``RandomState`` gives one seed,
+        ``randint(2**31 - 1)``, and is advanced (as in
+        :func:`~sklearn_drsn.noise.add_noise`).
 
     Returns
     -------
@@ -623,8 +611,8 @@ def make_drivetrain(
     >>> DRIVETRAIN_CLASSES[y[0]] in DRIVETRAIN_CLASSES
     True
     """
-    n_per_class = _check_positive_int(n_per_class, "n_per_class")
-    length = _check_positive_int(length, "length")
+    n_per_class = check_positive_int(n_per_class, "n_per_class")
+    length = check_positive_int(length, "length")
     if isinstance(fs, bool) or not isinstance(fs, numbers.Real):
         raise ValueError(f"fs must be a positive number, got {fs!r}.")
     if not (math.isfinite(fs) and fs > 0):
@@ -640,7 +628,7 @@ def make_drivetrain(
         raise ValueError(f"fault_severity must be a number >= 0, got {fault_severity!r}.")
     if not (math.isfinite(fault_severity) and fault_severity >= 0):
         raise ValueError(f"fault_severity must be a finite number >= 0, got {fault_severity!r}.")
-    rng = _as_generator(random_state)
+    rng = as_generator(random_state)
 
     n_classes = len(DRIVETRAIN_CLASSES)
     cell_speed = np.repeat(speeds_arr, loads_arr.size)

@@ -28,7 +28,9 @@ from pathlib import Path
 
 import numpy as np
 
+from .._validation import check_positive_int
 from ._common import existing_file
+from .equal_length import check_pad_value, fit_to_length
 
 __all__ = ["UNEQUAL_LENGTH", "load_ts"]
 
@@ -42,7 +44,11 @@ _FORMAT_HINT = (
 
 
 def load_ts(
-    path: str | Path, *, unequal: str = "pad", pad_value: float = 0.0
+    path: str | Path,
+    *,
+    unequal: str = "pad",
+    length: int | None = None,
+    pad_value: float = 0.0,
 ) -> tuple[np.ndarray, np.ndarray | None]:
     """Load a ``.ts`` time-series-classification file.
 
@@ -52,15 +58,23 @@ def load_ts(
         A ``.ts`` file in the sktime/aeon (UEA/UCR archive) format, equal or
         unequal length, univariate or multivariate.
     unequal : {"pad", "truncate", "error"}, default="pad"
-        What to do when the series are not all of the same length: ``"pad"``
-        appends ``pad_value`` to every series up to the longest one;
-        ``"truncate"`` cuts every series to the shortest one; ``"error"``
-        raises. Padding is the default because it keeps every sample (for
-        a data set whose lengths vary from 7 to 29, truncation would throw
-        away most of the data), and the network convolves with zero padding
-        at the borders anyway.
+        What to do when the series are not all of the same length and
+        ``length`` is None: ``"pad"`` pads every series up to the longest
+        one; ``"truncate"`` cuts every series to the shortest one;
+        ``"error"`` raises (also when ``length`` is given). Padding is the
+        default because it keeps every value (for a data set whose lengths
+        vary from 7 to 29, truncation would throw away most of the data),
+        and the network convolves with zero padding at the borders anyway.
+    length : int or None, default=None
+        The length of every series in ``X``, whatever the file holds:
+        shorter series are padded at their end with ``pad_value``, longer
+        ones keep their first ``length`` values and lose the rest (the
+        policy of :func:`~sklearn_drsn.loaders.to_equal_length`). Pass the
+        same ``length`` for a training and a test file, so that both arrays
+        have one shape; ``None`` lets ``unequal`` decide from this file
+        alone.
     pad_value : float, default=0.0
-        The value appended with ``unequal="pad"``. Zero is neutral for
+        The value appended to shorter series. Zero is neutral for
         zero-mean signals and accepted by :class:`~sklearn_drsn.DRSNClassifier`;
         pass ``numpy.nan`` to mark the padding instead.
 
@@ -87,6 +101,10 @@ def load_ts(
         series of unequal length with ``unequal="error"``. The message
         names the file and line.
 
+    See Also
+    --------
+    sklearn_drsn.loaders.to_equal_length : The same policy for arrays in memory.
+
     Examples
     --------
     >>> import os, tempfile
@@ -106,30 +124,56 @@ def load_ts(
     array(['ok', 'worn'], dtype='<U4')
     >>> load_ts(path, unequal="truncate")[0].shape
     (2, 3)
+    >>> load_ts(path, length=6)[0][0]
+    array([1., 2., 3., 4., 0., 0.], dtype=float32)
+    """
+    return read_ts_files([path], "load_ts", unequal=unequal, length=length, pad_value=pad_value)[0]
+
+
+def read_ts_files(
+    paths: list, reader: str, *, unequal: str, length: int | None, pad_value: float
+) -> list[tuple[np.ndarray, np.ndarray | None]]:
+    """``(X, y)`` of each ``.ts`` file, all at one length chosen over all of them.
+
+    The rule of :func:`load_ts`, applied to the series of every file
+    together; ``reader`` names the public function in messages.
     """
     if unequal not in UNEQUAL_LENGTH:
         raise ValueError(f"unequal must be one of {UNEQUAL_LENGTH}, got {unequal!r}.")
-    path = existing_file(path, (".ts",), "load_ts")
-    cases, labels, lines = _parse(path)
+    if length is not None:
+        length = check_positive_int(length, "length")
+    pad_value = check_pad_value(pad_value)
+    paths = [existing_file(path, (".ts",), reader) for path in paths]
+    parsed = [_parse(path) for path in paths]
 
-    lengths = np.array([[len(series) for series in case] for case in cases])
-    shortest, longest = int(lengths.min()), int(lengths.max())
-    if shortest != longest and unequal == "error":
-        i_short, i_long = int(lengths.min(axis=1).argmin()), int(lengths.max(axis=1).argmax())
-        raise ValueError(
-            f"{path}: the series have unequal lengths, from {shortest} (line {lines[i_short]}) "
-            f"to {longest} (line {lines[i_long]}); pass unequal='pad' or unequal='truncate'."
+    # (length, file, line) of every case's shortest and longest series, over all files.
+    spans = [
+        ((min(map(len, case)), path, line), (max(map(len, case)), path, line))
+        for path, (cases, _, lines) in zip(paths, parsed, strict=True)
+        for case, line in zip(cases, lines, strict=True)
+    ]
+    shortest = min(short for short, _ in spans)
+    longest = max(long for _, long in spans)
+    if shortest[0] != longest[0] and unequal == "error":
+        one_file = shortest[1] == longest[1]
+        short_at, long_at = (
+            (f"line {where[2]}" if one_file else f"{where[1]}, line {where[2]}")
+            for where in (shortest, longest)
         )
-    target = longest if unequal == "pad" else shortest
-    X = np.full((len(cases), lengths.shape[1], target), pad_value, dtype=np.float32)
-    for i, case in enumerate(cases):
-        for c, series in enumerate(case):
-            n = min(len(series), target)
-            X[i, c, :n] = series[:n]
-    if X.shape[1] == 1:
-        X = X[:, 0, :]
-    y = None if labels is None else np.array(labels, dtype=str)
-    return X, y
+        raise ValueError(
+            f"{shortest[1] if one_file else 'the files'}: the series have unequal lengths, "
+            f"from {shortest[0]} ({short_at}) to {longest[0]} ({long_at}); pass "
+            "unequal='pad' or unequal='truncate', or length=... to pad or cut them to one."
+        )
+    if length is None:
+        length = longest[0] if unequal == "pad" else shortest[0]
+    loaded = []
+    for path, (cases, labels, lines) in zip(paths, parsed, strict=True):
+        X = fit_to_length(cases, length, pad_value, [f"{path}, line {n}" for n in lines])
+        if X.shape[1] == 1:
+            X = X[:, 0, :]
+        loaded.append((X, None if labels is None else np.array(labels, dtype=str)))
+    return loaded
 
 
 def _parse(path: Path):
