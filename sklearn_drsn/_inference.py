@@ -1,13 +1,18 @@
-"""Inference outside training: fixed-size batches, and hooks that read the thresholds."""
+"""Inference outside training: fixed-size batches, threshold hooks, the prediction methods."""
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 
 import numpy as np
 import torch
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from ._threads import torch_threads
 
 __all__ = [
+    "PredictionMixin",
     "as_network_input",
     "forward_in_batches",
     "inference_batch_size",
@@ -97,3 +102,160 @@ def shrinkage_thresholds(
             hook.remove()
     widths = [m.fc2.out_features for m in units.values()]
     return dict(zip(units, np.split(flat, np.cumsum(widths)[:-1], axis=1)))
+
+
+class PredictionMixin:
+    """The prediction and inspection methods of a fitted DRSNClassifier.
+
+    They run the fitted ``net_.module_`` in eval mode, in fixed-size batches,
+    with the estimator's ``n_threads``.
+    """
+
+    def predict_proba(self, X) -> np.ndarray:
+        """Class probabilities, columns in the order of ``classes_``.
+
+        Parameters
+        ----------
+        X : array-like of the shape seen in ``fit``
+            Signals to classify.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_classes)
+            Probabilities (softmax of the logits, computed in float64).
+        """
+        return torch.softmax(self._logits(X).double(), dim=1).numpy()
+
+    def predict_log_proba(self, X) -> np.ndarray:
+        """Logarithm of the class probabilities, columns in the order of ``classes_``.
+
+        Parameters
+        ----------
+        X : array-like of the shape seen in ``fit``
+            Signals to classify.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_classes)
+            Log-probabilities (log-softmax of the logits, in float64: finite
+            where ``np.log(predict_proba(X))`` would underflow to ``-inf``).
+        """
+        return torch.log_softmax(self._logits(X).double(), dim=1).numpy()
+
+    def predict(self, X) -> np.ndarray:
+        """Predicted class labels.
+
+        Parameters
+        ----------
+        X : array-like of the shape seen in ``fit``
+            Signals to classify.
+
+        Returns
+        -------
+        ndarray of shape (n_samples,)
+            Labels from ``classes_``.
+        """
+        labels = self._logits(X).argmax(dim=1).numpy()
+        return self.classes_[labels]
+
+    def embed(self, X) -> np.ndarray:
+        """The pooled embedding before the classifier layer, usable as features.
+
+        The output of the last BN-ReLU-global-average-pooling, one vector per
+        signal, so a fitted DRSN can feed a classic classifier, directly or in
+        a ``Pipeline`` through ``FunctionTransformer(clf.embed)``. (It is not
+        called ``transform``: scikit-learn would then treat the classifier as
+        a transformer.)
+
+        Parameters
+        ----------
+        X : array-like of the shape seen in ``fit``
+            Signals.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, widths[-1])
+            Float32 embeddings.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklearn_drsn import DRSNClassifier
+        >>> X = np.random.default_rng(0).normal(size=(20, 32))
+        >>> clf = DRSNClassifier(max_epochs=1, random_state=0).fit(X, [0, 1] * 10)
+        >>> clf.embed(X).shape  # widths[-1] of the "small" recipe that 20 signals get
+        (20, 128)
+        """
+        module, X, device = self._prepared(X)
+        with torch_threads(self.n_threads):
+            return forward_in_batches(module.forward_features, X, device).numpy()
+
+    def thresholds(self, X) -> dict[str, np.ndarray]:
+        """The thresholds tau that every shrinkage unit applies to each signal of ``X``.
+
+        Parameters
+        ----------
+        X : array-like of the shape seen in ``fit``
+            Signals.
+
+        Returns
+        -------
+        dict of str to ndarray
+            One entry per residual shrinkage unit, keyed by its module path
+            (``"stages.0.0"`` is the first unit of the first stage), of shape
+            ``(n_samples, channels)`` for DRSN-CW and ``(n_samples, 1)`` for
+            DRSN-CS. Empty, with a warning, for the ResNet and ConvNet
+            baselines (``shrinkage=None``), which have no thresholds.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklearn_drsn import DRSNClassifier
+        >>> X = np.random.default_rng(0).normal(size=(20, 32))
+        >>> clf = DRSNClassifier(max_epochs=1, random_state=0).fit(X, [0, 1] * 10)
+        >>> taus = clf.thresholds(X)
+        >>> len(taus), taus["stages.2.0"].shape  # the "small" recipe: 3 stages of 1 unit
+        (3, (20, 128))
+        """
+        module, X, device = self._prepared(X)
+        if self.shrinkage is None:
+            warnings.warn(
+                "thresholds(): this model has shrinkage=None (a ResNet or ConvNet), which "
+                "has no thresholds; fit with shrinkage='cw' or 'cs' to inspect them",
+                UserWarning,
+                stacklevel=2,
+            )
+        with torch_threads(self.n_threads):
+            return shrinkage_thresholds(module, X, device)
+
+    def _logits(self, X) -> torch.Tensor:
+        module, X, device = self._prepared(X)
+        with torch_threads(self.n_threads):
+            return forward_in_batches(module, X, device)
+
+    def _prepared(self, X) -> tuple[torch.nn.Module, np.ndarray, str]:
+        """The module in eval mode, validated ``X`` as the network takes it, and the device."""
+        check_is_fitted(self)
+        X = _drop_channel_axis(X, self.input_shape_, self.n_features_in_)
+        X = validate_data(self, X, allow_nd=True, dtype=np.float32, reset=False)
+        X = as_network_input(X)
+        if X.shape[1:] != self.input_shape_:
+            raise ValueError(
+                f"X has samples of shape {X.shape[1:]}, but {type(self).__name__} was fitted "
+                f"on samples of shape {self.input_shape_}"
+            )
+        # net_.device, not device_: skorch maps a CUDA-trained net to the CPU when
+        # it is unpickled where no GPU is visible.
+        return self.net_.module_.eval(), X, str(self.net_.device)
+
+
+def _drop_channel_axis(X, input_shape: tuple, n_features_in: int):
+    """``(n, 1, length)`` as ``(n, length)`` for a model fitted on 2-D ``(n, length)`` signals.
+
+    That is the layout the ONNX graph takes, so users pass it to ``predict`` too.
+    """
+    shape = getattr(X, "shape", None)
+    fitted_2d = len(input_shape) == 2 and input_shape[0] == 1 and n_features_in == input_shape[1]
+    if fitted_2d and n_features_in != 1 and shape is not None and tuple(shape[1:]) == input_shape:
+        return X[:, 0]
+    return X

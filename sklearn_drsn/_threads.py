@@ -40,10 +40,11 @@ def resolve_n_threads(n_threads: int) -> int:
 
 
 @contextmanager
-def torch_threads(n_threads: int) -> Iterator[None]:
-    """Run the block with ``torch.set_num_threads(n_threads)``, then restore the caller's.
+def torch_threads(n_threads: int | None) -> Iterator[None]:
+    """Run the block with ``n_threads`` PyTorch threads, then restore the caller's count.
 
-    The count is restored also when the block raises, so an estimator
+    ``n_threads`` as in :func:`resolve_n_threads`; None leaves the count as
+    it is. The count is restored also when the block raises, so an estimator
     never changes its caller's PyTorch settings.
 
     Examples
@@ -57,6 +58,7 @@ def torch_threads(n_threads: int) -> Iterator[None]:
     True
     """
     previous = torch.get_num_threads()
+    n_threads = previous if n_threads is None else resolve_n_threads(n_threads)
     if n_threads == previous:
         yield
         return

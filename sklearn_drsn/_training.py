@@ -8,7 +8,6 @@ files alike without reaching into either.
 from __future__ import annotations
 
 import copy
-import numbers
 from collections.abc import Mapping
 from typing import NamedTuple
 
@@ -20,6 +19,7 @@ from skorch.helper import predefined_split
 from torch.optim.swa_utils import update_bn
 
 from ._inference import inference_batch_size
+from ._random import draw_seed
 from ._skorch import BatchAccuracy, ContinuedLRScheduler, DRSNNet, InMemoryDataset, TensorBatches
 from .nn import DRSN
 
@@ -310,13 +310,3 @@ def candidate_seeds(seed: int, n_init: int) -> list[int]:
         int(np.random.SeedSequence([seed, i]).generate_state(1)[0]) for i in range(1, n_init)
     )
     return [seed, *derived]
-
-
-def draw_seed(random_state) -> int:
-    """One integer seed from ``random_state`` (None: fresh entropy; int: itself)."""
-    if random_state is None:
-        # Fresh entropy: unlike check_random_state(None) it leaves np.random's global state alone.
-        return int(np.random.SeedSequence().generate_state(1)[0])
-    if isinstance(random_state, numbers.Integral):
-        return int(random_state)
-    return int(random_state.randint(np.iinfo(np.int32).max))

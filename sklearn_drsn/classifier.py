@@ -8,19 +8,17 @@ inference in ``_inference`` and model files in ``_persistence``.
 from __future__ import annotations
 
 import numbers
-import warnings
 from collections.abc import Sequence
 from typing import ClassVar
 
 import numpy as np
-import torch
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
+from sklearn.utils.validation import _check_sample_weight, validate_data
 
-from ._inference import as_network_input, forward_in_batches, shrinkage_thresholds
+from ._inference import PredictionMixin, as_network_input
 from ._persistence import ModelFileMixin
 from ._recipes import (
     RECIPES,
@@ -29,7 +27,7 @@ from ._recipes import (
     resolve_config,
     resolve_continued_config,
 )
-from ._threads import resolve_n_threads, torch_threads
+from ._threads import torch_threads
 from ._training import (
     OPTIMIZERS,
     check_warm_start,
@@ -45,7 +43,7 @@ from ._training import (
 __all__ = ["DRSNClassifier", "validate_hyperparameters"]
 
 
-class DRSNClassifier(ModelFileMixin, ClassifierMixin, BaseEstimator):
+class DRSNClassifier(PredictionMixin, ModelFileMixin, ClassifierMixin, BaseEstimator):
     """Deep residual shrinkage network classifier (DRSN-CW, DRSN-CS, ResNet, ConvNet).
 
     A 1-D (or 2-D) residual network whose units end in soft thresholding with
@@ -117,14 +115,10 @@ class DRSNClassifier(ModelFileMixin, ClassifierMixin, BaseEstimator):
     recompute_batch_norm : bool, default=True
         After training, replace the running mean and variance of every
         BatchNorm layer by their average over one pass through the training
-        signals (batches of 128, fewer for long signals but never fewer
-        than ``batch_size``; the weights fixed; "precise
-        BatchNorm", Wu and Johnson, 2021). The running averages kept during
-        training follow the last few mini-batches, so without this the
-        predictions depend on which batches came last: on GunPoint the test
-        accuracy of one network moved by up to 2.7 points between its last
-        five epochs. False keeps the running averages, as the paper's code
-        does.
+        signals, the weights fixed ("precise BatchNorm", Wu and Johnson,
+        2021): the running averages follow the last few mini-batches, so
+        predictions would depend on which batches came last. False keeps
+        the running averages, as the paper's code does.
     class_weight : dict, "balanced" or None, default=None
         Weights of the classes, as in scikit-learn's ``LogisticRegression``:
         ``{label: weight}``, or ``"balanced"`` for
@@ -151,19 +145,12 @@ class DRSNClassifier(ModelFileMixin, ClassifierMixin, BaseEstimator):
         Patience of early stopping (used only with ``validation_fraction``).
     n_init : int, default=1
         Initialisations tried. With more than one, each candidate (its own
-        seed, drawn from ``random_state``; the first is the seed ``n_init=1``
-        uses) is trained for ``init_epochs`` epochs, and the one with the
-        lowest training loss in its last trial epoch trains on to
-        ``max_epochs``: the fit is that candidate's plain fit (exactly, on
-        the CPU), and the trials cost ``(n_init - 1) * init_epochs`` extra
-        epochs. With ``validation_fraction``, early stopping ends each trial
-        by restoring its best weights, so the chosen candidate is trained
-        again from the start (``n_init * init_epochs`` extra epochs). Some
-        initial weights leave the starting plateau late and never catch up
-        in a short budget; their training loss is often higher already after
-        a few epochs (not always: a short trial can choose wrongly). As with
-        KMeans' ``n_init``, the choice uses the training objective only, no
-        held-out data.
+        seed drawn from ``random_state``, the first the one ``n_init=1``
+        uses) trains for ``init_epochs`` epochs, and the one with the lowest
+        training loss trains on to ``max_epochs`` (with
+        ``validation_fraction``, again from the start). Like KMeans'
+        ``n_init``, the choice uses the training objective only; a short
+        trial is a noisy judge.
     init_epochs : int or None, default=None
         Epochs of each trial when ``n_init > 1`` (at most ``max_epochs``).
         None: a sixth of ``max_epochs`` (5 of 30), at least 1.
@@ -361,7 +348,7 @@ or (n_samples, channels, height, width)
         # failed fit never leaves a half-fitted (or half-refitted) estimator.
         previous = self.__dict__.copy()
         try:
-            with self._threads():
+            with torch_threads(self.n_threads):
                 return self._fit(X, y, sample_weight)
         except BaseException:
             self.__dict__.clear()
@@ -416,10 +403,6 @@ or (n_samples, channels, height, width)
         self.n_epochs_ = len(net.history)
         return self
 
-    def _threads(self):
-        n = torch.get_num_threads() if self.n_threads is None else self.n_threads
-        return torch_threads(resolve_n_threads(n))
-
     def _sample_weights(self, sample_weight, X: np.ndarray, y: np.ndarray) -> np.ndarray | None:
         """Per-sample loss weights (``sample_weight`` times class weights), or None for none."""
         if sample_weight is None and self.class_weight is None:
@@ -439,144 +422,6 @@ or (n_samples, channels, height, width)
             return recipe, resolve_config(recipe, explicit, n_train)
         recipe = fitted["recipe_"]
         return recipe, resolve_continued_config(recipe, fitted["config_"], explicit, n_train)
-
-    # -------------------------------------------------------------- predict
-    def predict_proba(self, X) -> np.ndarray:
-        """Class probabilities, columns in the order of ``classes_``.
-
-        Parameters
-        ----------
-        X : array-like of the shape seen in ``fit``
-            Signals to classify.
-
-        Returns
-        -------
-        ndarray of shape (n_samples, n_classes)
-            Probabilities (softmax of the logits, computed in float64).
-        """
-        return torch.softmax(self._logits(X).double(), dim=1).numpy()
-
-    def predict_log_proba(self, X) -> np.ndarray:
-        """Logarithm of the class probabilities, columns in the order of ``classes_``.
-
-        Parameters
-        ----------
-        X : array-like of the shape seen in ``fit``
-            Signals to classify.
-
-        Returns
-        -------
-        ndarray of shape (n_samples, n_classes)
-            Log-probabilities (log-softmax of the logits, in float64: finite
-            where ``np.log(predict_proba(X))`` would underflow to ``-inf``).
-        """
-        return torch.log_softmax(self._logits(X).double(), dim=1).numpy()
-
-    def predict(self, X) -> np.ndarray:
-        """Predicted class labels.
-
-        Parameters
-        ----------
-        X : array-like of the shape seen in ``fit``
-            Signals to classify.
-
-        Returns
-        -------
-        ndarray of shape (n_samples,)
-            Labels from ``classes_``.
-        """
-        labels = self._logits(X).argmax(dim=1).numpy()
-        return self.classes_[labels]
-
-    def embed(self, X) -> np.ndarray:
-        """The pooled embedding before the classifier layer, usable as features.
-
-        The output of the last BN-ReLU-global-average-pooling, one vector per
-        signal, so a fitted DRSN can feed a classic classifier, directly or in
-        a ``Pipeline`` through ``FunctionTransformer(clf.embed)``. (It is not
-        called ``transform``: scikit-learn would then treat the classifier as
-        a transformer.)
-
-        Parameters
-        ----------
-        X : array-like of the shape seen in ``fit``
-            Signals.
-
-        Returns
-        -------
-        ndarray of shape (n_samples, widths[-1])
-            Float32 embeddings.
-
-        Examples
-        --------
-        >>> import numpy as np
-        >>> from sklearn_drsn import DRSNClassifier
-        >>> X = np.random.default_rng(0).normal(size=(20, 32))
-        >>> clf = DRSNClassifier(max_epochs=1, random_state=0).fit(X, [0, 1] * 10)
-        >>> clf.embed(X).shape  # widths[-1] of the "small" recipe that 20 signals get
-        (20, 128)
-        """
-        module, X, device = self._prepared(X)
-        with self._threads():
-            return forward_in_batches(module.forward_features, X, device).numpy()
-
-    def thresholds(self, X) -> dict[str, np.ndarray]:
-        """The thresholds tau that every shrinkage unit applies to each signal of ``X``.
-
-        Parameters
-        ----------
-        X : array-like of the shape seen in ``fit``
-            Signals.
-
-        Returns
-        -------
-        dict of str to ndarray
-            One entry per residual shrinkage unit, keyed by its module path
-            (``"stages.0.0"`` is the first unit of the first stage), of shape
-            ``(n_samples, channels)`` for DRSN-CW and ``(n_samples, 1)`` for
-            DRSN-CS. Empty, with a warning, for the ResNet and ConvNet
-            baselines (``shrinkage=None``), which have no thresholds.
-
-        Examples
-        --------
-        >>> import numpy as np
-        >>> from sklearn_drsn import DRSNClassifier
-        >>> X = np.random.default_rng(0).normal(size=(20, 32))
-        >>> clf = DRSNClassifier(max_epochs=1, random_state=0).fit(X, [0, 1] * 10)
-        >>> taus = clf.thresholds(X)
-        >>> len(taus), taus["stages.2.0"].shape  # the "small" recipe: 3 stages of 1 unit
-        (3, (20, 128))
-        """
-        module, X, device = self._prepared(X)
-        if self.shrinkage is None:
-            warnings.warn(
-                "thresholds(): this model has shrinkage=None (a ResNet or ConvNet), which "
-                "has no thresholds; fit with shrinkage='cw' or 'cs' to inspect them",
-                UserWarning,
-                stacklevel=2,
-            )
-        with self._threads():
-            return shrinkage_thresholds(module, X, device)
-
-    def _logits(self, X) -> torch.Tensor:
-        module, X, device = self._prepared(X)
-        with self._threads():
-            return forward_in_batches(module, X, device)
-
-    def _prepared(self, X) -> tuple[torch.nn.Module, np.ndarray, str]:
-        """The module in eval mode, validated ``X`` as the network takes it, and the device."""
-        check_is_fitted(self)
-        X = _drop_channel_axis(X, self.input_shape_, self.n_features_in_)
-        X = validate_data(self, X, allow_nd=True, dtype=np.float32, reset=False)
-        X = as_network_input(X)
-        if X.shape[1:] != self.input_shape_:
-            raise ValueError(
-                f"X has samples of shape {X.shape[1:]}, but {type(self).__name__} was fitted "
-                f"on samples of shape {self.input_shape_}"
-            )
-        # net_.device, not device_: skorch maps a CUDA-trained net to the CPU when
-        # it is unpickled where no GPU is visible.
-        return self.net_.module_.eval(), X, str(self.net_.device)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -605,15 +450,3 @@ def validate_hyperparameters(params: dict) -> None:
     probe = DRSNClassifier(**params)
     probe._validate_params()
     check_architecture(probe.widths, probe.kernel_size)
-
-
-def _drop_channel_axis(X, input_shape: tuple, n_features_in: int):
-    """``(n, 1, length)`` as ``(n, length)`` for a model fitted on 2-D ``(n, length)`` signals.
-
-    That is the layout the ONNX graph takes, so users pass it to ``predict`` too.
-    """
-    shape = getattr(X, "shape", None)
-    fitted_2d = len(input_shape) == 2 and input_shape[0] == 1 and n_features_in == input_shape[1]
-    if fitted_2d and n_features_in != 1 and shape is not None and tuple(shape[1:]) == input_shape:
-        return X[:, 0]
-    return X
