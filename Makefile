@@ -19,7 +19,7 @@ else
 TORCH ?= torch>=2.2
 endif
 
-.PHONY: install demo test test-all lint format docs bench clean
+.PHONY: install demo test lint format docs bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,9 +34,6 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
-
-test-all: $(STAMP)
-	$(BIN)/python -m pytest -m "slow or not slow" $(PYTEST_ARGS)
 
 # The same paths for both, so that `make format` fixes what `make lint` checks.
 LINTED := sklearn_drsn tests benchmarks docs experiments conftest.py

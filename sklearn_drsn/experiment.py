@@ -43,19 +43,9 @@ from .results import (  # the names that lived here stay importable from here
     write_csv,
 )
 
-__all__ = [
-    "CLASSIC_MODELS",
-    "DEEP_MODELS",
-    "FoldResult",
-    "format_table",
-    "make_model",
-    "make_noisy",
-    "plot_accuracy",
-    "read_csv",
-    "run_comparison",
-    "summarise",
-    "write_csv",
-]
+# FoldResult, summarise, format_table, read_csv, write_csv (sklearn_drsn.results) and
+# plot_accuracy (sklearn_drsn.plotting) stay importable from here for older scripts.
+__all__ = ["CLASSIC_MODELS", "DEEP_MODELS", "make_model", "make_noisy", "run_comparison"]
 
 #: Deep models and the DRSNClassifier settings that make them (paper Sec. III-B).
 DEEP_MODELS: dict[str, dict] = {
