@@ -311,6 +311,16 @@ def test_module_depends_on_numpy_and_scipy_only():
         assert shared_roots <= allowed and not shared_relative, (module, shared_roots)
 
 
+def test_simulator_modules_depend_on_numpy_and_scipy_only():
+    # The synthesis and the public generator live next to _drivetrain and keep its rule.
+    allowed = {"__future__", "math", "numbers", "collections", "typing", "numpy", "scipy"}
+    package = Path(_drivetrain.__file__).parent
+    for name in ("_drivetrain_synthesis", "_make_drivetrain"):
+        roots, relative = import_roots(package / f"{name}.py")
+        assert roots <= allowed, (name, roots)
+        assert relative <= {"_random", "_validation", "_drivetrain", "_drivetrain_synthesis"}
+
+
 def test_docstring_examples():
     result = doctest.testmod(_drivetrain, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted >= 5

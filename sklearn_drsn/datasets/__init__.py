@@ -5,12 +5,8 @@ from an installed sktime or aeon (the ``archives`` extra).
 """
 
 from ._archive import ARCHIVE_PACKAGES, archive_data_dirs, load_archive_dataset
-from ._drivetrain import (
-    DRIVETRAIN_CLASSES,
-    DRIVETRAIN_GEOMETRY,
-    bearing_defect_frequencies,
-    make_drivetrain,
-)
+from ._drivetrain import DRIVETRAIN_CLASSES, DRIVETRAIN_GEOMETRY, bearing_defect_frequencies
+from ._make_drivetrain import make_drivetrain
 
 __all__ = [
     "ARCHIVE_PACKAGES",
