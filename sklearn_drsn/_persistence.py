@@ -14,7 +14,7 @@ import numpy as np
 import torch
 from sklearn.utils.validation import check_is_fitted
 
-from . import __version__
+from ._version import __version__
 from ._recipes import RECIPES
 from ._training import make_net
 

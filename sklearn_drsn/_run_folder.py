@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 from filelock import FileLock, Timeout
 
-from . import __version__
+from ._version import __version__
 from .results import CSV_COLUMNS, FoldResult, append_row, read_csv, read_rows, write_csv
 
 RESULTS = "results.csv"

@@ -22,7 +22,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__
+from ._version import __version__
 from .noise import NOISE_KINDS
 from .presets import MODEL_NAMES, PRESETS
 

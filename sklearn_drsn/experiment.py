@@ -31,16 +31,11 @@ from sklearn.svm import SVC
 from .classifier import DRSNClassifier, validate_hyperparameters
 from .features import make_vibration_features
 from .noise import NOISE_KINDS, add_noise
-from .plotting import plot_accuracy
 from .preprocessing import SignalStandardizer
 from .results import (  # the names that lived here stay importable from here
     CSV_COLUMNS,  # noqa: F401
     DISPLAY_NAMES,  # noqa: F401
     FoldResult,
-    format_table,
-    read_csv,
-    summarise,
-    write_csv,
 )
 
 # FoldResult, summarise, format_table, read_csv, write_csv (sklearn_drsn.results) and
