@@ -138,9 +138,7 @@ def continue_training(params: Mapping, data: TrainingData, seed: int, fitted) ->
     standardisation keeps the fitted statistics (the weights were learned
     with them).
     """
-    X = data.X
-    net = make_net(params, data.config, X.shape[1], data.n_classes, X.ndim - 2, data.device,
-                   data.valid_ds)  # fmt: skip
+    net = _untrained_net(params, data)
     with _forked_rng(data.device):
         torch.manual_seed(seed)
         net.initialize()
@@ -214,16 +212,20 @@ def _start(
     Also returns the state of torch's generator after training, from which
     a continued run draws its next shuffles.
     """
-    X = data.X
-    net = make_net(params, data.config, X.shape[1], data.n_classes, X.ndim - 2, data.device,
-                   data.valid_ds)  # fmt: skip
+    net = _untrained_net(params, data)
     with _forked_rng(data.device):
         torch.manual_seed(seed)
         net.initialize()
         if params["standardize"]:
-            net.module_.standardize.set_statistics(*channel_statistics(X))
+            net.module_.standardize.set_statistics(*channel_statistics(data.X))
         net.partial_fit(data.train_ds, None, epochs=epochs)
         return net, torch.get_rng_state()
+
+
+def _untrained_net(params: Mapping, data: TrainingData) -> DRSNNet:
+    X = data.X
+    return make_net(params, data.config, X.shape[1], data.n_classes, X.ndim - 2, data.device,
+                    data.valid_ds)  # fmt: skip
 
 
 def _finish(params: Mapping, data: TrainingData, net: DRSNNet) -> None:
