@@ -14,9 +14,9 @@ import numpy as np
 import torch
 from sklearn.utils.validation import check_is_fitted
 
-from ._version import __version__
 from ._recipes import RECIPES
 from ._training import make_net
+from ._version import __version__
 
 __all__ = ["FORMAT", "FORMAT_VERSION", "ModelFileMixin", "load_classifier", "save_classifier"]
 
