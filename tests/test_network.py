@@ -314,3 +314,19 @@ def test_conv1d_is_a_torch_conv1d_with_the_same_state_dict_keys():
     assert set(net.state_dict()) == set(
         ReferenceDRSN(widths=(32, 64, 128), blocks_per_stage=1, kernel_size=7).state_dict()
     )
+
+
+@pytest.mark.parametrize("shrinkage", ["cw", "cs"])
+def test_small_network_trains_under_cpu_autocast(shrinkage, monkeypatch):
+    # bfloat16 autocast mixes dtypes: the matrix-product convolution and the
+    # hand-written shrinkage step aside for autograd's paths.
+    calls = _count_matmul_convolutions(monkeypatch)
+    torch.manual_seed(0)
+    net = DRSN(1, 2, (32, 64, 128), 1, 7, shrinkage)
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        loss = nn.functional.cross_entropy(
+            net(torch.randn(5, 1, 150)), torch.tensor([0, 1] * 2 + [0])
+        )
+    loss.backward()
+    assert not calls
+    assert all(torch.isfinite(p.grad).all() for p in net.parameters())

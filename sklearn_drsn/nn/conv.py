@@ -104,8 +104,8 @@ class Conv1d(nn.Conv1d):
     is one, for ``isinstance`` checks). The matrix-product path is taken on
     the CPU for float tensors of shape ``(N, C, L)`` whose output has at
     most :data:`MATMUL_MAX_POSITIONS` positions, with zero padding, no
-    dilation and one group; everything else, and any compiler, tracer or
-    exporter, gets the parent's ``forward``.
+    dilation and one group, outside autocast; everything else, and any
+    compiler, tracer or exporter, gets the parent's ``forward``.
 
     Examples
     --------
@@ -128,6 +128,7 @@ class Conv1d(nn.Conv1d):
             or torch.jit.is_tracing()
             or torch.jit.is_scripting()
             or torch.onnx.is_in_onnx_export()
+            or torch.is_autocast_enabled(x.device.type)  # mixed dtypes: leave them to autograd
         ):
             return False
         if not (

@@ -249,7 +249,12 @@ class Shrinkage(nn.Module):
     def forward(self, x: Tensor) -> Tensor:
         """Soft-threshold ``x`` with the thresholds its own sub-network predicts for it."""
         if self.training and torch.is_grad_enabled() and not torch.compiler.is_compiling():
-            if _is_plain(self.threshold) and x.shape[0] > 1:
+            # Autocast would mix dtypes in the hand-written backward: autograd handles that.
+            if (
+                _is_plain(self.threshold)
+                and x.shape[0] > 1
+                and not torch.is_autocast_enabled(x.device.type)
+            ):
                 t = self.threshold
                 bn = t.bn if isinstance(t.bn, nn.BatchNorm1d) else None
                 bn_params = (bn.weight, bn.bias) if bn is not None else (None, None)
