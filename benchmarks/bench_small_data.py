@@ -73,7 +73,9 @@ def build_net(n_classes: int):
     from sklearn_drsn.nn import DRSN
 
     torch.manual_seed(0)
-    return DRSN(1, n_classes, WIDTHS, 1, KERNEL, "cw", True, True, 1)
+    return DRSN(
+        1, n_classes, widths=WIDTHS, blocks_per_stage=1, kernel_size=KERNEL, shrinkage="cw"
+    )
 
 
 def hand_loop(X, y, n_classes, batch, epochs, **adam_options):
@@ -95,10 +97,17 @@ def hand_loop(X, y, n_classes, batch, epochs, **adam_options):
 
 
 def step_flops(n_classes: int, batch: int, length: int) -> int:
-    """FLOPs of one training step's forward and backward (matrix products and convolutions)."""
+    """FLOPs of one training step's forward and backward (matrix products and convolutions).
+
+    Counted on :class:`~sklearn_drsn.nn.ReferenceDRSN`, the same architecture
+    in plain autograd, because the counter's hooks do not follow the nested
+    ``autograd.grad`` of older versions' fused shrinkage.
+    """
     from torch.utils.flop_counter import FlopCounterMode
 
-    net = build_net(n_classes).train()
+    from sklearn_drsn.nn import ReferenceDRSN
+
+    net = ReferenceDRSN(1, n_classes, WIDTHS, 1, KERNEL, "cw").train()
     x, target = torch.randn(batch, 1, length), torch.randint(0, n_classes, (batch,))
     with FlopCounterMode(display=False) as counter:
         F.cross_entropy(net(x), target).backward()
@@ -193,7 +202,10 @@ def compare(args) -> None:
             cmd = [sys.executable, __file__, "--child", "--epochs", str(args.epochs)]
             cmd += ["--repeats", str(args.repeats)] + (["--large"] if args.large else [])
             env = {**os.environ, "PYTHONPATH": str(src)}
-            out = subprocess.run(cmd, env=env, check=True, capture_output=True, text=True).stdout
+            child = subprocess.run(cmd, env=env, capture_output=True, text=True)
+            if child.returncode:
+                sys.exit(f"the run with PYTHONPATH={src} failed:\n{child.stderr}")
+            out = child.stdout
             runs[label].append(json.loads(out.strip().splitlines()[-1]))
     for case_index, case in enumerate(runs["this checkout"][0]["results"]):
         medians = {}
