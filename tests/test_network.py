@@ -4,11 +4,14 @@ import pytest
 import torch
 from torch import nn
 
+import sklearn_drsn.nn.conv as conv_module
 from sklearn_drsn.nn import (
     DRSN,
+    Conv1d,
     DecimatingShortcut,
     ReferenceDRSN,
     ResidualShrinkageUnit,
+    conv1d_matmul,
     is_decayed_parameter,
     weight_decay_groups,
 )
@@ -175,16 +178,28 @@ def test_network_learns_a_trivial_problem():
     assert loss.item() < 0.3
 
 
+#: The paper's network (large maps: oneDNN convolutions) and the "small" recipe's on
+#: GunPoint-size batches (small maps: the matrix-product convolutions in the last stages).
+CONFIGS = {
+    "paper": (dict(blocks_per_stage=2), (16, 1, 300)),
+    "small": (dict(widths=(32, 64, 128), blocks_per_stage=1, kernel_size=7), (5, 1, 150)),
+}
+
+
+@pytest.mark.parametrize("config", sorted(CONFIGS))
 @pytest.mark.parametrize("shrinkage", ["cw", "cs", None])
-def test_network_matches_the_plain_reference_in_training(shrinkage):
+def test_network_matches_the_plain_reference_in_training(shrinkage, config, monkeypatch):
     # Same weights, same batch, train mode: same logits, same gradients for every
-    # parameter (the fused shrinkage and soft threshold change the arithmetic only).
+    # parameter (the fused shrinkage, soft threshold and convolution paths change
+    # the arithmetic only).
+    kwargs, shape = CONFIGS[config]
+    matmul_calls = _count_matmul_convolutions(monkeypatch)
     torch.manual_seed(0)
-    fast = DRSN(shrinkage=shrinkage, blocks_per_stage=2)
-    plain = ReferenceDRSN(shrinkage=shrinkage, blocks_per_stage=2)
+    fast = DRSN(shrinkage=shrinkage, **kwargs)
+    plain = ReferenceDRSN(shrinkage=shrinkage, **kwargs)
     plain.load_state_dict(fast.state_dict())
-    x = torch.randn(16, 1, 300)
-    target = torch.randint(0, 8, (16,))
+    x = torch.randn(shape)
+    target = torch.randint(0, 8, shape[:1])
     outs = []
     for net in (fast, plain):
         logits = net(x)
@@ -196,3 +211,122 @@ def test_network_matches_the_plain_reference_in_training(shrinkage):
         torch.testing.assert_close(p.grad, plain_params[name].grad, rtol=1e-3, atol=1e-5)
     for name, buf in fast.named_buffers():  # BatchNorm statistics updated once, alike
         torch.testing.assert_close(buf, dict(plain.named_buffers())[name])
+    # The small maps took the matrix-product path (last stage: 50 output positions).
+    assert (len(matmul_calls) > 0) == (config == "small")
+
+
+def _count_matmul_convolutions(monkeypatch):
+    calls = []
+    real = conv_module.conv1d_matmul
+
+    def counting(*args):
+        calls.append(args[0].shape)
+        return real(*args)
+
+    monkeypatch.setattr(conv_module, "conv1d_matmul", counting)
+    return calls
+
+
+@pytest.mark.parametrize(
+    ("n", "c_in", "c_out", "length", "k", "stride", "bias"),
+    [
+        (5, 64, 128, 19, 7, 2, True),
+        (5, 128, 128, 10, 7, 1, True),
+        (3, 2, 3, 1, 3, 1, True),  # a single sample of signal
+        (2, 3, 4, 8, 5, 2, False),  # even length, stride 2, no bias
+        (4, 1, 2, 9, 1, 1, True),  # kernel 1, no padding
+    ],
+)
+def test_matmul_convolution_matches_conv1d_and_its_gradients(
+    n, c_in, c_out, length, k, stride, bias
+):
+    gen = torch.Generator().manual_seed(0)
+    x = torch.randn(n, c_in, length, generator=gen, dtype=torch.float64, requires_grad=True)
+    w = torch.randn(c_out, c_in, k, generator=gen, dtype=torch.float64, requires_grad=True)
+    b = (
+        torch.randn(c_out, generator=gen, dtype=torch.float64, requires_grad=True)
+        if bias
+        else None
+    )
+    inputs = [t for t in (x, w, b) if t is not None]
+    outs, grads = [], []
+    for fn in (conv1d_matmul, nn.functional.conv1d):
+        out = fn(x, w, b, stride, k // 2)
+        upstream = torch.linspace(-1, 1, out.numel(), dtype=torch.float64).view(out.shape)
+        outs.append(out)
+        grads.append(torch.autograd.grad((out * upstream).sum(), inputs))
+    torch.testing.assert_close(outs[0], outs[1])
+    for got, want in zip(*grads):
+        torch.testing.assert_close(got, want)
+    if sum(t.numel() for t in inputs) < 500:  # finite differences: one forward per element
+        assert torch.autograd.gradcheck(
+            lambda x, w, *b: conv1d_matmul(x, w, b[0] if b else None, stride, k // 2),
+            tuple(inputs),
+        )
+
+
+def test_matmul_convolution_in_float32_is_within_rounding():
+    torch.manual_seed(0)
+    conv = Conv1d(128, 128, 7, padding=3)
+    x = torch.randn(5, 128, 10)
+    torch.testing.assert_close(conv(x), nn.functional.conv1d(x, conv.weight, conv.bias, 1, 3))
+
+
+@pytest.mark.parametrize(
+    ("shape", "expected"),
+    [((5, 64, 19), True), ((128, 64, 19), False), ((1, 64, 400), False)],
+)
+def test_conv1d_takes_the_matmul_path_for_small_maps_only(shape, expected, monkeypatch):
+    calls = _count_matmul_convolutions(monkeypatch)
+    conv = Conv1d(64, 8, 7, stride=2, padding=3)
+    x = torch.randn(shape)
+    torch.testing.assert_close(conv(x), nn.functional.conv1d(x, conv.weight, conv.bias, 2, 3))
+    assert bool(calls) == expected
+
+
+def test_conv1d_keeps_the_parents_path_for_what_it_does_not_cover(monkeypatch):
+    calls = _count_matmul_convolutions(monkeypatch)
+    x = torch.randn(2, 4, 10)
+    for conv in (
+        Conv1d(4, 4, 3, padding=1, groups=2),
+        Conv1d(4, 4, 3, padding=2, dilation=2),
+        Conv1d(4, 4, 3, padding=1, padding_mode="circular"),
+        Conv1d(4, 4, 3, padding="same"),
+    ):
+        assert conv(x).shape == (2, 4, 10)
+    assert Conv1d(4, 4, 3).double()(x.double()).shape == (2, 4, 8)
+    assert Conv1d(4, 4, 3).half()(torch.randn(2, 4, 10).half()).dtype == torch.float16
+    assert [tuple(c) for c in calls] == [(2, 4, 10)]  # only the float64 one
+    with torch.no_grad():
+        traced = torch.jit.trace(Conv1d(4, 4, 3, padding=1), x, check_trace=False)
+    assert len(calls) == 1  # the tracer saw the plain convolution
+    torch.testing.assert_close(
+        traced(x), nn.functional.conv1d(x, traced.weight, traced.bias, 1, 1)
+    )
+
+
+def test_conv1d_is_a_torch_conv1d_with_the_same_state_dict_keys():
+    conv = Conv1d(2, 3, 5)
+    assert isinstance(conv, nn.Conv1d)
+    assert conv.state_dict().keys() == nn.Conv1d(2, 3, 5).state_dict().keys()
+    net = DRSN(widths=(32, 64, 128), blocks_per_stage=1, kernel_size=7)
+    assert isinstance(net.stages[2][0].conv2, Conv1d)
+    assert set(net.state_dict()) == set(
+        ReferenceDRSN(widths=(32, 64, 128), blocks_per_stage=1, kernel_size=7).state_dict()
+    )
+
+
+@pytest.mark.parametrize("shrinkage", ["cw", "cs"])
+def test_small_network_trains_under_cpu_autocast(shrinkage, monkeypatch):
+    # bfloat16 autocast mixes dtypes: the matrix-product convolution and the
+    # hand-written shrinkage step aside for autograd's paths.
+    calls = _count_matmul_convolutions(monkeypatch)
+    torch.manual_seed(0)
+    net = DRSN(1, 2, (32, 64, 128), 1, 7, shrinkage)
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        loss = nn.functional.cross_entropy(
+            net(torch.randn(5, 1, 150)), torch.tensor([0, 1] * 2 + [0])
+        )
+    loss.backward()
+    assert not calls
+    assert all(torch.isfinite(p.grad).all() for p in net.parameters())

@@ -186,3 +186,74 @@ def test_fused_shrinkage_exposes_parameter_gradients_to_autograd_grad():
     grads = torch.autograd.grad(shrink(x).square().sum(), [x, *params])
     assert all(g is not None and torch.isfinite(g).all() for g in grads)
     assert grads[-1].abs().sum() > 0  # fc2's bias steers the thresholds
+
+
+def _general_path(shrink):
+    """Force the general fused path: a (no-op) hook makes the sub-network not plain."""
+    shrink.threshold.fc1.register_forward_hook(lambda *args: None)
+    return shrink
+
+
+@pytest.mark.parametrize("kind", ["cw", "cs"])
+@pytest.mark.parametrize("batch_norm", [True, False])
+@pytest.mark.parametrize("momentum", [0.1, None])
+def test_hand_written_shrinkage_matches_the_general_path_and_autograd(kind, batch_norm, momentum):
+    # Three computations of the same training step: the hand-written backward (the
+    # default), the general fused node, and autograd of the plain composition.
+    gen = torch.Generator().manual_seed(4)
+    modules = [Shrinkage(kind, 6, batch_norm).double().train() for _ in range(3)]
+    for m in modules[1:]:
+        m.load_state_dict(modules[0].state_dict())
+    if batch_norm:
+        for m in modules:
+            m.threshold.bn.momentum = momentum
+    hand, general, plain = modules
+    _general_path(general)
+    x = torch.randn(7, 6, 23, generator=gen, dtype=torch.float64)
+    upstream = torch.randn(7, 6, 23, generator=gen, dtype=torch.float64)
+    results = []
+    for module in modules:
+        for _ in range(2):  # twice: the BatchNorm's running statistics move alike
+            xi = x.clone().requires_grad_()
+            module.zero_grad()
+            out = module(xi) if module is not plain else _unfused(module, xi)
+            (out * upstream).sum().backward()
+        results.append((out, xi.grad, {n: p.grad for n, p in module.named_parameters()}))
+    for other in results[1:]:
+        torch.testing.assert_close(results[0][0], other[0])
+        torch.testing.assert_close(results[0][1], other[1])
+        for name, grad in results[0][2].items():
+            torch.testing.assert_close(grad, other[2][name], msg=name)
+    buffers = [dict(m.named_buffers()) for m in modules]
+    for name, buf in buffers[0].items():
+        for other in buffers[1:]:
+            torch.testing.assert_close(buf, other[name], msg=name)
+    if batch_norm:
+        assert int(hand.threshold.bn.num_batches_tracked) == 2
+
+
+def test_hand_written_shrinkage_calls_no_layer_and_hooks_switch_it_off():
+    shrink = Shrinkage("cw", 4).train()
+    calls = []
+    x = torch.randn(5, 4, 12, requires_grad=True)
+    shrink(x).sum().backward()
+    shrink.threshold.fc2.register_forward_hook(lambda *args: calls.append(1))
+    shrink(x).sum().backward()
+    assert calls == [1]  # the hook fired: the general path ran the layers
+    with torch.no_grad():
+        shrink(x)
+    assert calls == [1, 1]
+
+
+def test_hand_written_shrinkage_respects_frozen_parameters():
+    shrink = Shrinkage("cs", 4).train()
+    shrink.threshold.fc1.weight.requires_grad_(False)
+    x = torch.randn(5, 4, 12)  # no gradient wanted for x either
+    shrink(x).square().sum().backward()
+    assert shrink.threshold.fc1.weight.grad is None
+    assert shrink.threshold.fc2.weight.grad is not None
+
+
+def test_shrinkage_of_a_single_signal_in_training_fails_as_batch_norm_does():
+    with pytest.raises(ValueError, match="more than 1 value per channel"):
+        Shrinkage("cw", 4).train()(torch.randn(1, 4, 12, requires_grad=True))

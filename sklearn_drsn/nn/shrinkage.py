@@ -249,9 +249,49 @@ class Shrinkage(nn.Module):
     def forward(self, x: Tensor) -> Tensor:
         """Soft-threshold ``x`` with the thresholds its own sub-network predicts for it."""
         if self.training and torch.is_grad_enabled() and not torch.compiler.is_compiling():
+            # Autocast would mix dtypes in the hand-written backward: autograd handles that.
+            if (
+                _is_plain(self.threshold)
+                and x.shape[0] > 1
+                and not torch.is_autocast_enabled(x.device.type)
+            ):
+                t = self.threshold
+                bn = t.bn if isinstance(t.bn, nn.BatchNorm1d) else None
+                bn_params = (bn.weight, bn.bias) if bn is not None else (None, None)
+                channelwise = isinstance(t, ChannelwiseThreshold)
+                return _HandWrittenShrinkage.apply(
+                    x, t.fc1.weight, t.fc1.bias, *bn_params, t.fc2.weight, t.fc2.bias, bn,
+                    channelwise,
+                )  # fmt: skip
             params = tuple(p for p in self.threshold.parameters() if p.requires_grad)
             return _FusedShrinkage.apply(x, self.threshold, *params)
         return soft_threshold(x, self.threshold(x))
+
+
+def _is_plain(threshold: _ThresholdNet) -> bool:
+    """Whether ``threshold`` is this module's own sub-network, unmodified and without hooks.
+
+    Only then may :class:`_HandWrittenShrinkage` compute it without calling
+    its layers; anything else (a subclass, a swapped layer, a hook, a
+    BatchNorm switched to eval or without running statistics) takes the
+    general fused path, which calls the layers.
+    """
+    if type(threshold) not in (ChannelSharedThreshold, ChannelwiseThreshold):
+        return False
+    bn = threshold.bn
+    if type(bn) is nn.BatchNorm1d:
+        if not (bn.training and bn.affine and bn.track_running_stats):
+            return False
+    elif type(bn) is not nn.Identity:
+        return False
+    layers = (threshold, threshold.fc1, bn, threshold.relu, threshold.fc2)
+    return (
+        type(threshold.fc1) is nn.Linear
+        and type(threshold.fc2) is nn.Linear
+        and threshold.fc1.bias is not None
+        and threshold.fc2.bias is not None
+        and not any(m._forward_hooks or m._forward_pre_hooks for m in layers)
+    )
 
 
 class _FusedShrinkage(torch.autograd.Function):
@@ -306,3 +346,86 @@ class _FusedShrinkage(torch.autograd.Function):
         per_element = _expand(grad_mean_abs / y[0, 0].numel(), y)
         grad_x.addcmul_(torch.sign(clipped), per_element)
         return (grad_x, None, *grad_params)
+
+
+class _HandWrittenShrinkage(torch.autograd.Function):
+    """Training-time shrinkage with the threshold sub-network's backward written out.
+
+    The same arithmetic as :class:`_FusedShrinkage` (the same ATen kernels for
+    the linear layers, the BatchNorm and the sigmoid), but the sub-network's
+    forward and backward are explicit calls instead of module calls and a
+    nested ``torch.autograd.grad``: on short series, whose feature maps are
+    small, a step's cost is the number of operations, and the nested autograd
+    call with its graph was most of this node's. The BatchNorm's running
+    statistics and ``num_batches_tracked`` are updated as
+    :class:`torch.nn.BatchNorm1d` updates them.
+    """
+
+    @staticmethod
+    def forward(
+        ctx, x, w1, b1, bn_w, bn_b, w2, b2, bn: nn.BatchNorm1d | None, channelwise: bool
+    ) -> Tensor:
+        mean_abs = _mean_abs(x)
+        h = torch.addmm(b1, mean_abs, w1.t())
+        if bn is not None:
+            momentum = _batch_norm_momentum(bn)
+            h_norm, save_mean, save_invstd = torch.native_batch_norm(
+                h, bn_w, bn_b, bn.running_mean, bn.running_var, True, momentum, bn.eps
+            )
+        else:
+            h_norm, save_mean, save_invstd = h, None, None
+        r = torch.relu(h_norm)
+        alpha = torch.sigmoid(torch.addmm(b2, r, w2.t()))
+        base = mean_abs if channelwise else mean_abs.mean(dim=1, keepdim=True)
+        bound = _expand(alpha * base, x)
+        clipped = _clip(x, bound)
+        y = x - clipped
+        ctx.save_for_backward(
+            y, clipped, mean_abs, h, r, alpha, base, w1, bn_w, w2, save_mean, save_invstd
+        )
+        ctx.bn_eps = bn.eps if bn is not None else None
+        ctx.bound_shape = bound.shape
+        return y
+
+    @staticmethod
+    @torch.autograd.function.once_differentiable
+    def backward(ctx, grad: Tensor) -> tuple[Tensor | None, ...]:
+        y, clipped, mean_abs, h, r, alpha, base, w1, bn_w, w2, save_mean, save_invstd = (
+            ctx.saved_tensors
+        )
+        need = ctx.needs_input_grad
+        outside = torch.sign(y)  # +-1 where |x| > tau, 0 inside
+        grad_x = grad * outside
+        grad_tau = -grad_x.sum_to_size(ctx.bound_shape).reshape(base.shape)
+        grad_z = torch.ops.aten.sigmoid_backward(grad_tau * base, alpha)
+        grad_w2 = grad_z.t().mm(r) if need[5] else None
+        grad_b2 = grad_z.sum(0) if need[6] else None
+        grad_h = torch.ops.aten.threshold_backward(grad_z.mm(w2), r, 0)
+        grad_bn_w = grad_bn_b = None
+        if ctx.bn_eps is not None:
+            grad_h, grad_bn_w, grad_bn_b = torch.ops.aten.native_batch_norm_backward(
+                grad_h, h, bn_w, None, None, save_mean, save_invstd, True, ctx.bn_eps,
+                [True, need[3], need[4]],
+            )  # fmt: skip
+        grad_w1 = grad_h.t().mm(mean_abs) if need[1] else None
+        grad_b1 = grad_h.sum(0) if need[2] else None
+        grads = (grad_w1, grad_b1, grad_bn_w, grad_bn_b, grad_w2, grad_b2, None, None)
+        if not need[0]:
+            return (None, *grads)
+        # d tau / d mean|x|: alpha on its own channel (CW), or alpha / C on every channel (CS).
+        grad_base = grad_tau * alpha
+        if base.shape != mean_abs.shape:
+            grad_base = (grad_base / mean_abs.shape[1]).expand_as(mean_abs)
+        grad_mean_abs = torch.addmm(grad_base, grad_h, w1)
+        grad_x.mul_(outside)  # grad * [|x| > tau]
+        per_element = _expand(grad_mean_abs / y[0, 0].numel(), y)
+        grad_x.addcmul_(torch.sign(clipped), per_element)
+        return (grad_x, *grads)
+
+
+def _batch_norm_momentum(bn: nn.BatchNorm1d) -> float:
+    """Count the batch; the running-statistics factor, as ``BatchNorm1d.forward`` has it."""
+    bn.num_batches_tracked.add_(1)
+    if bn.momentum is None:  # cumulative moving average
+        return 1.0 / float(bn.num_batches_tracked)
+    return bn.momentum

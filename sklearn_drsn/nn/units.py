@@ -18,6 +18,7 @@ from __future__ import annotations
 import torch.nn.functional as F
 from torch import Tensor, nn
 
+from .conv import Conv1d
 from .shrinkage import Shrinkage
 
 __all__ = ["DecimatingShortcut", "ResidualShrinkageUnit", "conv_layers"]
@@ -26,12 +27,15 @@ __all__ = ["DecimatingShortcut", "ResidualShrinkageUnit", "conv_layers"]
 def conv_layers(ndim: int) -> tuple[type[nn.Module], type[nn.Module]]:
     """The convolution and batch-norm classes for 1-D or 2-D signals.
 
+    The 1-D convolution is :class:`~sklearn_drsn.nn.conv.Conv1d`, a
+    :class:`torch.nn.Conv1d` that picks a faster kernel for small maps.
+
     Examples
     --------
     >>> conv_layers(2)[0].__name__
     'Conv2d'
     """
-    layers = {1: (nn.Conv1d, nn.BatchNorm1d), 2: (nn.Conv2d, nn.BatchNorm2d)}
+    layers = {1: (Conv1d, nn.BatchNorm1d), 2: (nn.Conv2d, nn.BatchNorm2d)}
     if ndim not in layers:
         raise ValueError(f"ndim must be 1 (signals) or 2 (images), got {ndim!r}")
     return layers[ndim]
