@@ -165,5 +165,20 @@ class DRSNNet(NeuralNet):
         kwargs = self.get_params_for("optimizer")
         weight_decay = kwargs.pop("weight_decay", 0.0)
         kwargs.setdefault("lr", self.lr)
-        self.optimizer_ = self.optimizer(weight_decay_groups(self.module_, weight_decay), **kwargs)
+        groups = list(weight_decay_groups(self.module_, weight_decay))
+        self.optimizer_ = _optimizer(self.optimizer, groups, kwargs)
         return self
+
+
+def _optimizer(cls, groups: list, kwargs: dict) -> torch.optim.Optimizer:
+    """``cls(groups, **kwargs)``; Adam and AdamW fused into one kernel where PyTorch can.
+
+    A step of a small network is dominated by the optimizer updating each
+    parameter tensor on its own; the fused update is the same algorithm.
+    """
+    if cls in (torch.optim.Adam, torch.optim.AdamW) and "fused" not in kwargs:
+        try:
+            return cls(groups, fused=True, **kwargs)
+        except (RuntimeError, ValueError, TypeError):  # a device or dtype without it
+            pass
+    return cls(groups, **kwargs)
