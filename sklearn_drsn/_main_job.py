@@ -18,9 +18,10 @@ import numpy as np
 
 from ._dask import dask_backend, import_distributed
 from ._run_folder import RunFolder, data_fingerprint
+from .classifier import DRSNClassifier
 from .experiment import make_model, run_comparison
 from .plotting import plot_accuracy
-from .presets import DEEP_MODEL_NAMES, DEEP_PARAMS, PRESETS
+from .presets import DATA_RECIPE, DEEP_MODEL_NAMES, DEEP_PARAMS, KEPT_WITH_OTHER_RECIPES, PRESETS
 from .results import SUMMARY_COLUMNS, format_snr, format_table, summarise, write_csv, write_rows
 
 #: The exceptions of a fit that end the run with one line instead of a traceback.
@@ -36,9 +37,25 @@ class RunFailed(Exception):
 
 
 def settings(args: argparse.Namespace) -> dict:
-    """The preset of ``args.preset``, with every option the user gave in its place."""
+    """The preset of ``args.preset``, with every option the user gave in its place.
+
+    The deep models' recipe is the preset's ("paper") on the simulator and
+    :data:`~sklearn_drsn.presets.DATA_RECIPE` ("auto") on the user's file,
+    unless ``--recipe`` says. The presets' deep settings are made for the
+    paper's recipe: with any other, those the user does not give are
+    :class:`~sklearn_drsn.DRSNClassifier`'s defaults (so that the recipe
+    chooses epochs and batch), but for
+    :data:`~sklearn_drsn.presets.KEPT_WITH_OTHER_RECIPES`.
+    """
+    preset = dict(PRESETS[args.preset])
+    if getattr(args, "data", None) is not None:
+        preset["recipe"] = DATA_RECIPE
+    if (getattr(args, "recipe", None) or preset["recipe"]) != "paper":
+        defaults = DRSNClassifier().get_params()
+        kept = {"recipe", *KEPT_WITH_OTHER_RECIPES[args.preset]}
+        preset.update({key: defaults[key] for key in DEEP_PARAMS if key not in kept})
     return {key: default if getattr(args, key, None) is None else getattr(args, key)
-            for key, default in PRESETS[args.preset].items()}  # fmt: skip
+            for key, default in preset.items()}  # fmt: skip
 
 
 def run(args: argparse.Namespace) -> int:
@@ -54,21 +71,26 @@ def run(args: argparse.Namespace) -> int:
     config = settings(args)
     try:
         X, y, fs, description = _load_data(args, config)
+        test = _load_test_data(args, X, y)
         deep_params = {key: config[key] for key in DEEP_PARAMS}
-        _check_input(X, y, config, deep_params, args)
-        folder = RunFolder(args.out, _protocol(X, y, config, deep_params, args.raw_amplitudes))
+        _check_input(X, y, config, deep_params, args, test)
+        protocol = _protocol(X, y, config, deep_params, args.raw_amplitudes, test)
+        folder = RunFolder(args.out, protocol)
         completed = folder.load() if args.resume else []  # checks, writes nothing
     except (ValueError, OSError) as exc:
         raise UsageError(str(exc)) from None
     print(f"data: {description}")
-    print(_describe(config, args.raw_amplitudes))
+    if test is not None:
+        print(f"test data: {args.test_data} ({len(test[0])} signals): one fit per model on all "
+              "of --data, scored on it (no cross-validation)")  # fmt: skip
+    print(_describe(config, args.raw_amplitudes, test is not None))
     if args.preset == "quick":
         print("note: the quick preset is a smoke test: its accuracies mean nothing")
     if args.resume:
         print(f"resuming: {len(completed)} fold results in {folder.csv}")
     start = time.perf_counter()
     with folder:  # holds --out's lock from begin() to the end of the run
-        results = _run_fits(args, config, X, y, fs, deep_params, completed, folder)
+        results = _run_fits(args, config, (X, y, test), fs, deep_params, completed, folder)
         _write_outputs(results, completed, folder, start)
     return 0
 
@@ -89,7 +111,32 @@ def _load_data(args: argparse.Namespace, config: dict):
     return X, y, fs, f"drivetrain simulator ({len(X)} signals of {X.shape[-1]} samples)"
 
 
-def _check_input(X, y, config: dict, deep_params: dict, args: argparse.Namespace) -> None:
+def _load_test_data(args: argparse.Namespace, X, y):
+    """``(X_test, y_test)`` of ``--test-data``, checked against the training data, or None."""
+    if args.test_data is None:
+        return None
+    if args.data is None:
+        raise UsageError("--test-data needs --data, the training file it is the test split of")
+    from .io import load_xy
+
+    X_test, y_test = load_xy(args.test_data, args.x_key, args.y_key)
+    if X_test.shape[1:] != X.shape[1:]:
+        raise UsageError(
+            f"--test-data {args.test_data} has samples of shape {X_test.shape[1:]} but --data "
+            f"has {X.shape[1:]}; give the test split of the same data set"
+        )
+    unseen = sorted(set(np.asarray(y_test).tolist()) - set(np.asarray(y).tolist()), key=str)
+    if unseen:
+        few = ", ".join(map(repr, unseen[:3])) + (", ..." if len(unseen) > 3 else "")
+        raise UsageError(
+            f"--test-data {args.test_data} has {len(unseen)} labels that --data does not "
+            f"have ({few}): the models cannot predict them; give the test split of the "
+            "same data set"
+        )
+    return X_test, y_test
+
+
+def _check_input(X, y, config: dict, deep_params: dict, args: argparse.Namespace, test) -> None:
     """Raise a UsageError for what would fail the run later: data, folds, settings, cluster."""
     source = args.data if args.data is not None else "the simulated data"
     try:
@@ -103,7 +150,7 @@ def _check_input(X, y, config: dict, deep_params: dict, args: argparse.Namespace
     if len(set(np.asarray(y).tolist())) < 2:
         raise UsageError(f"{source}: the data has a single class; need at least 2")
     _, counts = np.unique(y, return_counts=True)
-    if counts.min() < config["n_splits"]:
+    if test is None and counts.min() < config["n_splits"]:
         raise UsageError(
             f"{source}: the smallest class has {counts.min()} signals, fewer than "
             f"--n-splits {config['n_splits']}; give more data or fewer splits"
@@ -114,27 +161,35 @@ def _check_input(X, y, config: dict, deep_params: dict, args: argparse.Namespace
         import_distributed("--scheduler" if args.scheduler is not None else "--local-cluster")
 
 
-def _protocol(X, y, config: dict, deep_params: dict, raw_amplitudes: bool) -> dict:
+def _protocol(X, y, config: dict, deep_params: dict, raw_amplitudes: bool, test) -> dict:
     """What decides every fit's result; --resume insists on the same.
 
     Models, noise kinds and SNRs may change between runs: each fit depends
-    on its own alone.
+    on its own alone. ``deep_params`` includes the recipe.
     """
     return {
         "data_sha256": data_fingerprint(X, y),
-        "n_splits": config["n_splits"],
+        "test_data_sha256": None if test is None else data_fingerprint(*test),
+        "n_splits": config["n_splits"] if test is None else None,
         "random_state": config["random_state"],
         "signals": "raw amplitudes" if raw_amplitudes else "standardised",
         **deep_params,
     }
 
 
-def _describe(config: dict, raw_amplitudes: bool) -> str:
+def _describe(config: dict, raw_amplitudes: bool, test_split: bool) -> str:
     snrs = ", ".join(format_snr(s) for s in config["snrs_db"])
+    epochs, batch = config["max_epochs"], config["batch_size"]
+    left = [name for name, value in (("epochs", epochs), ("batch", batch)) if value is None]
     text = (
         f"models: {', '.join(config['models'])}; noise: {', '.join(config['noise_kinds'])}; "
-        f"SNRs: {snrs} dB; {config['n_splits']} folds; {config['max_epochs']} epochs of "
-        f"batch {config['batch_size']}; "
+        f"SNRs: {snrs} dB; "
+        + ("the test split" if test_split else f"{config['n_splits']} folds")
+        + f"; recipe {config['recipe']}"
+        + ("" if epochs is None else f", {epochs} epochs")
+        + ("" if batch is None else f", batch {batch}")
+        + ("" if epochs and batch else f" ({' and '.join(left)} from the recipe)")
+        + "; "
         + ("raw amplitudes" if raw_amplitudes else "each signal standardised")
         + ("" if config["threshold_batch_norm"] else "; threshold nets without BatchNorm")
         + ("" if config["widths"] is None else f"; widths {config['widths']}")
@@ -146,8 +201,13 @@ def _describe(config: dict, raw_amplitudes: bool) -> str:
     return text
 
 
-def _run_fits(args, config, X, y, fs, deep_params, completed, folder: RunFolder):
-    """The comparison's fold results, each saved in ``folder`` as it ends."""
+def _run_fits(args, config, data, fs, deep_params, completed, folder: RunFolder):
+    """The comparison's fold results, each saved in ``folder`` as it ends.
+
+    ``data`` is ``(X, y, test)``, ``test`` being ``(X_test, y_test)`` or None.
+    """
+    X, y, test = data
+    X_test, y_test = (None, None) if test is None else test
     with dask_backend(args.scheduler, args.local_cluster) as cluster:
         if cluster is not None:
             print(f"fits: {cluster}")
@@ -170,7 +230,7 @@ def _run_fits(args, config, X, y, fs, deep_params, completed, folder: RunFolder)
                 deep_params=deep_params, device=args.device, fs=fs,
                 standardize_signals=not args.raw_amplitudes,
                 random_state=config["random_state"], n_jobs=n_jobs,
-                on_result=on_result, completed=completed,
+                on_result=on_result, completed=completed, X_test=X_test, y_test=y_test,
             )  # fmt: skip
         except BaseException as exc:
             bar.close()

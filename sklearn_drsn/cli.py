@@ -2,8 +2,10 @@
 
 Adds noise at several SNRs to the data (the drivetrain simulator by
 default, or the user's file), cross-validates DRSN-CW, DRSN-CS, ResNet,
-ConvNet and classic feature pipelines on the same folds, prints a table of
-mean ± std accuracy and writes a CSV of every fold and a PNG plot.
+ConvNet and classic feature pipelines on the same folds (or scores them on
+the user's test file), prints a table of mean ± std accuracy and writes a
+CSV of every fold and a PNG plot. On the user's file the deep models run
+with the estimator's ``recipe="auto"`` unless ``--recipe`` says otherwise.
 
 The fits run in local processes by default, or on a ``dask.distributed``
 cluster with ``--scheduler ADDRESS`` or ``--local-cluster N`` (the ``dask``
@@ -22,6 +24,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from ._recipes import RECIPES
 from ._version import __version__
 from .noise import NOISE_KINDS
 from .presets import MODEL_NAMES, PRESETS
@@ -81,6 +84,13 @@ def _add_data_options(group) -> None:
         "UEA/UCR archive file) or X.npy (with y.npy beside it); "
         "default: the drivetrain simulator",
     )
+    group.add_argument(
+        "--test-data",
+        metavar="FILE",
+        type=Path,
+        help="a file like --data's: fit on all of --data and score on this file (its "
+        "official test split) instead of k-fold cross-validation",
+    )
     group.add_argument("--x-key", default="X", help="name of the signal array (default: X)")
     group.add_argument("--y-key", default="y", help="name of the label array (default: y)")
     group.add_argument("--n-per-class", type=_int_at_least(2), help="simulator: signals per class")
@@ -122,6 +132,13 @@ def _add_comparison_options(group) -> None:
 
 
 def _add_deep_model_options(group) -> None:
+    group.add_argument(
+        "--recipe",
+        choices=("auto", *RECIPES),
+        help="the deep models' recipe (DRSNClassifier's recipe); default: paper on the "
+        "simulator, auto with --data; with any but paper, the deep settings not given "
+        "here are DRSNClassifier's defaults instead of the preset's",
+    )
     _add(group, "--max-epochs", "--epochs", type=_int_at_least(1),
          help="training epochs of the deep models")  # fmt: skip
     group.add_argument(

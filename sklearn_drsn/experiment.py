@@ -77,7 +77,9 @@ def make_model(
     a scaler and the classifier. Deep models are :class:`~sklearn_drsn.DRSNClassifier`
     configurations with the paper's recipe (``recipe="paper"``, whatever the
     size of the data: this is the paper's protocol: 100 epochs of batch 128,
-    widths 4, 8, 16), changed by ``deep_params``.
+    widths 4, 8, 16), changed by ``deep_params``; ``deep_params={"recipe": "auto"}``
+    gives them the estimator's own choice of recipe instead (the main job's
+    rule for the user's data).
 
     Parameters
     ----------
@@ -85,9 +87,10 @@ def make_model(
         A key of ``DEEP_MODELS`` or ``CLASSIC_MODELS``.
     deep_params : mapping, optional
         :class:`~sklearn_drsn.DRSNClassifier` hyper-parameters for the deep
-        models, e.g. ``{"max_epochs": 30, "batch_size": 32, "n_init": 3}``;
-        classic models ignore them. ``threshold_batch_norm`` matters only to
-        the DRSNs (the ResNet and ConvNet have no threshold sub-networks).
+        models, e.g. ``{"max_epochs": 30, "batch_size": 32, "n_init": 3}`` or
+        ``{"recipe": "auto"}``; classic models ignore them.
+        ``threshold_batch_norm`` matters only to the DRSNs (the ResNet and
+        ConvNet have no threshold sub-networks).
         ``shrinkage`` and ``shortcut`` (set by ``name``), ``device`` and
         ``random_state`` (arguments of their own) are not allowed. Checked
         here, before any fit.
@@ -113,6 +116,8 @@ def make_model(
     --------
     >>> make_model("resnet", deep_params={"max_epochs": 10}).get_params()["shrinkage"] is None
     True
+    >>> make_model("drsn-cw").recipe, make_model("drsn-cw", deep_params={"recipe": "auto"}).recipe
+    ('paper', 'auto')
     >>> [step for step, _ in make_model("svc").steps]
     ['featureunion', 'standardscaler', 'svc']
     """
@@ -184,8 +189,13 @@ def run_comparison(
     n_jobs: int | None = 1,
     on_result: Callable[[FoldResult, int], None] | None = None,
     completed: Sequence[FoldResult] = (),
+    X_test: np.ndarray | None = None,
+    y_test: np.ndarray | None = None,
 ) -> list[FoldResult]:
     """Cross-validate every model on every noisy copy of ``(X, y)``, on the same folds.
+
+    With ``X_test`` and ``y_test`` (an official test split), every model is
+    fitted on all of ``(X, y)`` and scored on them instead, as one fold (0).
 
     Parameters
     ----------
@@ -247,11 +257,17 @@ def run_comparison(
         noise kind, SNR, model and fold, so the rows are the ones an
         uninterrupted run gives (on the same machine and device). Rows for
         other conditions or models are ignored.
+    X_test, y_test : ndarray, optional
+        A test split, of the sample shape of ``X``: scored instead of the
+        folds (``n_splits`` is then not used). Its noise is drawn apart from
+        that of ``X`` (:func:`make_noisy`'s ``draw=1``), and its signals are
+        standardised as those of ``X``.
 
     Returns
     -------
     list of FoldResult
-        One row per (noise kind, SNR, model, fold).
+        One row per (noise kind, SNR, model, fold); ``deep_config`` says the
+        recipe and settings each deep model was trained with.
 
     Examples
     --------
@@ -263,9 +279,16 @@ def run_comparison(
     """
     X, y = np.asarray(X), np.asarray(y)
     deep_params = _check_deep_params(deep_params)  # also when only classic models run
-    folds = list(
-        StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=random_state).split(X, y)
-    )
+    if X_test is None:
+        folds = list(
+            StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=random_state).split(X, y)
+        )
+    else:
+        # The test split is appended to the training signals: one fold, fit on X, score on it.
+        X_test, y_test = np.asarray(X_test), np.asarray(y_test)
+        folds = [(np.arange(len(X)), np.arange(len(X), len(X) + len(X_test)))]
+        y = np.concatenate([y, y_test])
+        n_splits = 1
     # One model seed per fold, shared by all models: the mean over the folds then
     # averages over initial weights too. With one seed for every fold, a seed whose
     # network failed to learn failed on every fold, and the std hid it.
@@ -298,6 +321,8 @@ def run_comparison(
         fresh = {}
         if batch:  # no noise to draw for a condition that is all done
             X_noisy = make_noisy(X, kind, snr, random_state)  # one noisy copy in memory at a time
+            if X_test is not None:
+                X_noisy = np.concatenate([X_noisy, make_noisy(X_test, kind, snr, random_state, 1)])
             if standardize_signals:
                 X_noisy = SignalStandardizer().fit_transform(X_noisy)
             jobs = (
@@ -305,22 +330,64 @@ def run_comparison(
                 for _, _, name, k in batch
             )
             scores = Parallel(n_jobs=n_jobs, return_as="generator")(jobs)
-            for task, (accuracy, seconds) in zip(batch, scores):
-                fresh[task] = FoldResult(*task, accuracy, seconds)
+            for task, (accuracy, seconds, config) in zip(batch, scores):
+                fresh[task] = FoldResult(*task, accuracy, seconds, config)
                 if on_result is not None:
                     on_result(fresh[task], len(todo))
         results.extend(done[t] if t in done else fresh[t] for t in tasks if t[:2] == (kind, snr))
     return results
 
 
-def _fit_and_score(prototype, X, y, train, test) -> tuple[float, float]:
+def _fit_and_score(prototype, X, y, train, test) -> tuple[float, float, str]:
+    """Accuracy on ``test``, seconds of the fit, and :func:`_describe_deep_fit` of the model."""
     # The deep models set their own PyTorch threads (DRSNClassifier's n_threads), in
     # this process and in parallel workers alike.
     model = clone(prototype)
     start = time.perf_counter()
     model.fit(X[train], y[train])
     seconds = time.perf_counter() - start
-    return float(model.score(X[test], y[test])), seconds
+    return float(model.score(X[test], y[test])), seconds, _describe_deep_fit(model)
+
+
+#: How :func:`_describe_deep_fit` writes the keys of ``config_`` it knows, in its order.
+_CONFIG_TEXT: dict[str, Callable[[object], str]] = {
+    "widths": lambda v: "widths " + "-".join(map(str, v)),
+    "blocks_per_stage": lambda v: f"{v} unit{'s' if v != 1 else ''} a stage",
+    "kernel_size": lambda v: f"kernel {v}",
+    "optimizer": lambda v: str(v),
+    "lr": lambda v: f"lr {v:g}",
+    "lr_schedule": lambda v: f"{v} schedule",
+    "batch_size": lambda v: f"batch {v}",
+    "max_epochs": lambda v: f"{v} epoch{'s' if v != 1 else ''}",
+}
+
+
+def _describe_deep_fit(model) -> str:
+    """The recipe and settings a fitted deep model was trained with; ``""`` for other models.
+
+    From the fitted estimator's ``recipe`` (asked), ``recipe_`` (used) and
+    ``config_``; keys of ``config_`` other than the usual ones are written
+    ``key=value``, so that none is left out.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> config = dict(widths=(32, 64, 128), kernel_size=7, batch_size=16, max_epochs=150, m=4)
+    >>> _describe_deep_fit(SimpleNamespace(recipe="auto", recipe_="small", config_=config))
+    'recipe auto -> small (widths 32-64-128, kernel 7, batch 16, 150 epochs, m=4)'
+    >>> _describe_deep_fit(object())
+    ''
+    """
+    config = getattr(model, "config_", None)
+    if config is None:
+        return ""
+    parts = [_CONFIG_TEXT[key](config[key]) for key in _CONFIG_TEXT if key in config]
+    parts += [f"{key}={value}" for key, value in config.items() if key not in _CONFIG_TEXT]
+    if getattr(model, "n_init", 1) > 1:
+        parts.append(f"best of {model.n_init} initialisations")
+    asked, used = model.recipe, model.recipe_
+    recipe = used if asked == used else f"{asked} -> {used}"
+    return f"recipe {recipe} ({', '.join(parts)})"
 
 
 def _fold_seed(random_state: int, fold: int) -> int:
@@ -328,7 +395,9 @@ def _fold_seed(random_state: int, fold: int) -> int:
     return int(np.random.SeedSequence([random_state, fold]).generate_state(1)[0])
 
 
-def make_noisy(X: np.ndarray, noise: str, snr_db: float, random_state: int) -> np.ndarray:
+def make_noisy(
+    X: np.ndarray, noise: str, snr_db: float, random_state: int, draw: int = 0
+) -> np.ndarray:
     """The noisy copy of ``X`` that :func:`run_comparison` gives every model of one condition.
 
     Parameters
@@ -342,6 +411,9 @@ def make_noisy(X: np.ndarray, noise: str, snr_db: float, random_state: int) -> n
     random_state : int
         The comparison's ``random_state``: with ``noise`` and ``snr_db`` it
         seeds the noise, so that every model sees the same noisy data set.
+    draw : int, default=0
+        Which independent draw: 0 for the data, 1 for a separate test split
+        (whose noise must not repeat that of the training signals).
 
     Returns
     -------
@@ -359,4 +431,6 @@ def make_noisy(X: np.ndarray, noise: str, snr_db: float, random_state: int) -> n
     if not math.isfinite(snr_db):
         return X
     key = (random_state, NOISE_KINDS.index(noise), round(snr_db * 1000) % 2**32)
+    if draw:  # draw 0 keeps the seeds, and so the results, of runs before test splits
+        key = (*key, draw)
     return add_noise(X, snr_db, kind=noise, random_state=np.random.default_rng(key))

@@ -44,7 +44,13 @@ DISPLAY_NAMES = {
 
 @dataclass(frozen=True)
 class FoldResult:
-    """Accuracy of one model on one test fold of one noisy data set."""
+    """Accuracy of one model on one test fold of one noisy data set.
+
+    ``deep_config`` is the recipe and settings a deep model was trained with,
+    from its ``recipe_`` and ``config_`` (e.g. ``"recipe auto -> small (widths
+    32-64-128, ..., batch 16, 150 epochs)"``); ``""`` for a classic model, and
+    for rows of results files written before it existed.
+    """
 
     noise: str
     snr_db: float
@@ -52,6 +58,7 @@ class FoldResult:
     fold: int
     accuracy: float
     fit_seconds: float
+    deep_config: str = ""
 
     @property
     def key(self) -> tuple[str, float, str, int]:
@@ -61,8 +68,11 @@ class FoldResult:
 
 #: The columns of a fold-results CSV file, in order.
 CSV_COLUMNS = tuple(FoldResult.__dataclass_fields__)
+#: The columns of the results files written before ``deep_config``; still read.
+_OLDER_CSV_COLUMNS = CSV_COLUMNS[:6]
 #: The keys of every row of :func:`summarise`, in order.
-SUMMARY_COLUMNS = ("noise", "snr_db", "model", "mean", "std", "n_folds", "fit_seconds")
+SUMMARY_COLUMNS = ("noise", "snr_db", "model", "mean", "std", "n_folds", "fit_seconds",
+                   "deep_config")  # fmt: skip
 
 
 def write_rows(rows: Iterable[Mapping], path: str | Path, columns: Sequence[str]) -> Path:
@@ -180,7 +190,7 @@ def write_csv(results: Sequence[FoldResult], path: str | Path) -> Path:
     >>> import os, tempfile
     >>> path = write_csv([], os.path.join(tempfile.mkdtemp(), "results.csv"))
     >>> path.read_text().strip()
-    'noise,snr_db,model,fold,accuracy,fit_seconds'
+    'noise,snr_db,model,fold,accuracy,fit_seconds,deep_config'
     """
     return write_rows((asdict(r) for r in results), path, CSV_COLUMNS)
 
@@ -205,8 +215,8 @@ def read_csv(path: str | Path) -> list[FoldResult]:
     Raises
     ------
     ValueError
-        If the file does not have the columns of :class:`FoldResult`, or a
-        complete row does not parse.
+        If the file does not have the columns of :class:`FoldResult` (or
+        those before ``deep_config``), or a complete row does not parse.
 
     Examples
     --------
@@ -219,7 +229,10 @@ def read_csv(path: str | Path) -> list[FoldResult]:
     try:
         rows = read_rows(path, CSV_COLUMNS)
     except ValueError as exc:
-        raise ValueError(f"{exc} (not a results file of the main job)") from None
+        try:  # a file of an earlier version, without deep_config
+            rows = read_rows(path, _OLDER_CSV_COLUMNS)
+        except ValueError:
+            raise ValueError(f"{exc} (not a results file of the main job)") from None
     results = []
     for line, row in enumerate(rows, start=2):
         try:
@@ -227,6 +240,7 @@ def read_csv(path: str | Path) -> list[FoldResult]:
                 FoldResult(
                     row["noise"], float(row["snr_db"]), row["model"], int(row["fold"]),
                     float(row["accuracy"]), float(row["fit_seconds"]),
+                    row.get("deep_config") or "",
                 )
             )  # fmt: skip
         except (TypeError, ValueError):
@@ -246,7 +260,8 @@ def summarise(results: Sequence[FoldResult]) -> list[dict]:
     -------
     list of dict
         One dict per (noise, SNR, model), in order of first appearance, with
-        the keys :data:`SUMMARY_COLUMNS`; ``fit_seconds`` is the sum over the folds.
+        the keys :data:`SUMMARY_COLUMNS`; ``fit_seconds`` is the sum over the
+        folds, ``deep_config`` the folds' distinct ones joined by ``" | "``.
 
     Examples
     --------
@@ -267,6 +282,7 @@ def summarise(results: Sequence[FoldResult]) -> list[dict]:
             "std": float(np.std([r.accuracy for r in rows])),
             "n_folds": len(rows),
             "fit_seconds": float(np.sum([r.fit_seconds for r in rows])),
+            "deep_config": " | ".join(dict.fromkeys(r.deep_config for r in rows if r.deep_config)),
         }
         for (noise, snr, model), rows in groups.items()
     ]
@@ -286,6 +302,9 @@ def format_snr(snr: float) -> str:
 def format_table(summary: Sequence[dict]) -> str:
     """A text table: one row per (noise, SNR), one column per model, ``mean ± std`` in %.
 
+    Under it, a line per distinct ``deep_config`` of the deep models, naming
+    the models trained with it.
+
     Parameters
     ----------
     summary : sequence of dict
@@ -302,6 +321,11 @@ def format_table(summary: Sequence[dict]) -> str:
     ...                      "mean": 0.5, "std": 0.01}]))
     noise     SNR (dB)  SVC
     gaussian  -5        50.0 ± 1.0
+    >>> print(format_table([{"noise": "none", "snr_db": float("inf"), "model": "resnet",
+    ...                      "mean": 0.9, "std": 0.0, "deep_config": "recipe paper"}]))
+    noise  SNR (dB)  ResNet
+    none   clean     90.0 ± 0.0
+    deep models: ResNet: recipe paper
     """
     models = list(dict.fromkeys(row["model"] for row in summary))
     conditions = list(dict.fromkeys((row["noise"], row["snr_db"]) for row in summary))
@@ -315,6 +339,15 @@ def format_table(summary: Sequence[dict]) -> str:
             row.append(f"{100 * r['mean']:.1f} ± {100 * r['std']:.1f}" if r else "-")
         lines.append(row)
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
-    return "\n".join(
-        "  ".join(c.ljust(w) for c, w in zip(line, widths)).rstrip() for line in lines
-    )
+    table = ["  ".join(c.ljust(w) for c, w in zip(line, widths)).rstrip() for line in lines]
+    return "\n".join(table + _deep_config_lines(summary))
+
+
+def _deep_config_lines(summary: Sequence[dict]) -> list[str]:
+    """``deep models: DRSN-CW, ResNet: <config>``, a line per distinct config."""
+    models_of: dict[str, list[str]] = {}
+    for row in summary:
+        config, name = row.get("deep_config"), DISPLAY_NAMES.get(row["model"], row["model"])
+        if config and name not in models_of.setdefault(config, []):
+            models_of[config].append(name)
+    return [f"deep models: {', '.join(names)}: {config}" for config, names in models_of.items()]

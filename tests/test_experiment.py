@@ -202,6 +202,38 @@ def test_completed_fits_are_not_run_again_and_the_rows_are_an_uninterrupted_runs
     assert fitted == [(key, 4) for key in missing]  # in order, counting this call's fits
 
 
+def test_a_test_split_is_one_fold_fitted_on_all_the_data_with_its_own_noise(monkeypatch):
+    X = np.random.default_rng(0).normal(size=(4, 64))
+    seen = []
+
+    def fake_fit_and_score(model, X, y, train, test):
+        seen.append((X, y, train, test))
+        return 0.5, 0.1, ""
+
+    monkeypatch.setattr(experiment, "_fit_and_score", fake_fit_and_score)
+    rows = run_comparison(X, [0, 1, 0, 1], ["knn"], snrs_db=[0.0], X_test=X.copy(),
+                          y_test=[1, 1, 0, 0], standardize_signals=False)  # fmt: skip
+    assert [(r.fold, r.accuracy) for r in rows] == [(0, 0.5)]
+    ((noisy, y, train, test),) = seen
+    np.testing.assert_array_equal(train, np.arange(4))
+    np.testing.assert_array_equal(test, np.arange(4, 8))
+    np.testing.assert_array_equal(y, [0, 1, 0, 1, 1, 1, 0, 0])
+    # The training signals get the noise of a cross-validated run; the test copy its own.
+    np.testing.assert_array_equal(noisy[:4], make_noisy(X, "gaussian", 0.0, 0))
+    assert not np.allclose(noisy[:4], noisy[4:])
+
+
+def test_deep_params_choose_the_recipe_and_each_row_says_what_was_used(small_drivetrain):
+    assert make_model("drsn-cw", deep_params={"recipe": "small"}).recipe == "small"
+    rows = run_comparison(*small_drivetrain, ["resnet", "knn"], snrs_db=[0.0], n_splits=2,
+                          deep_params={"recipe": "auto", "max_epochs": 1})  # fmt: skip
+    configs = {r.model: r.deep_config for r in rows}
+    assert configs["knn"] == ""
+    # The recipe that "auto" picks for 6 signals is the estimator's business, not tested here.
+    assert configs["resnet"].startswith("recipe auto -> ")
+    assert configs["resnet"].endswith(", 1 epoch)")
+
+
 def test_a_run_with_everything_completed_fits_nothing(small_drivetrain, monkeypatch):
 
     kwargs = dict(snrs_db=[0.0], n_splits=2)

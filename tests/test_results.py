@@ -67,3 +67,18 @@ def test_the_results_module_imports_neither_torch_nor_sklearn():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert "'torch'" not in loaded and "'sklearn'" not in loaded
+
+
+def test_results_files_without_deep_config_still_read(tmp_path):
+    # Written before the deep_config column: such a run still resumes.
+    path = tmp_path / "old.csv"
+    path.write_text("noise,snr_db,model,fold,accuracy,fit_seconds\npink,0.0,svc,1,0.5,1.0\n")
+    assert read_csv(path) == [FoldResult("pink", 0.0, "svc", 1, 0.5, 1.0, "")]
+
+
+def test_the_table_names_each_deep_setting_once_with_its_models():
+    rows = [FoldResult("none", math.inf, m, 0, 0.9, 1.0, c) for m, c in
+            [("drsn-cw", "recipe paper"), ("resnet", "recipe paper"), ("svc", "")]]  # fmt: skip
+    summary = summarise(rows)
+    assert [s["deep_config"] for s in summary] == ["recipe paper", "recipe paper", ""]
+    assert format_table(summary).splitlines()[-1] == "deep models: DRSN-CW, ResNet: recipe paper"
