@@ -9,6 +9,8 @@ this module never imports the estimator.
 from __future__ import annotations
 
 import numbers
+import pickle
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -103,6 +105,12 @@ class ModelFileMixin:
 
 
 def save_classifier(estimator, path) -> None:
+    folder = Path(path).expanduser().resolve().parent
+    if not folder.is_dir():
+        raise ValueError(
+            f"cannot save the model to {path}: the folder {folder} does not exist; "
+            "create it first (os.makedirs) or choose another path"
+        )
     params = estimator.get_params()
     params["callbacks"] = None  # arbitrary objects; not representable without pickle
     seed = params["random_state"]
@@ -187,10 +195,17 @@ def _read(path) -> dict:
         payload = torch.load(path, map_location="cpu", weights_only=True)
     except FileNotFoundError:
         raise ValueError(f"no such file: {path}") from None
-    except Exception as exc:  # torch raises many kinds for truncated or foreign files
+    except pickle.UnpicklingError:
+        # torch's own text here asks the user to load with weights_only=False.
         raise ValueError(
-            f"{path} is not a readable sklearn-drsn model file (truncated or corrupted?): "
-            f"{type(exc).__name__}: {exc}"
+            f"{path} holds pickled Python objects, not a model saved by "
+            "DRSNClassifier.save; if it is a pickle of a DRSNClassifier that you trust, "
+            "load it with pickle.load"
+        ) from None
+    except Exception:  # torch raises many kinds (KeyError, RuntimeError, ...) for foreign files
+        raise ValueError(
+            f"{path} is not a model saved by DRSNClassifier.save (not a torch file, or "
+            "truncated or corrupted); save the model again with DRSNClassifier.save"
         ) from None
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
         raise ValueError(f"{path} is not a model saved by DRSNClassifier.save")

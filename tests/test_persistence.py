@@ -1,5 +1,6 @@
 """save/load: a safe file format that restores an identically predicting estimator."""
 
+import pickle
 from pathlib import Path
 
 import numpy as np
@@ -69,7 +70,7 @@ def saved(tmp_path, make_signals, fast_params):
 
 def test_truncated_file(saved):
     saved.write_bytes(saved.read_bytes()[:200])
-    with pytest.raises(ValueError, match="not a readable sklearn-drsn model file"):
+    with pytest.raises(ValueError, match="truncated or corrupted"):
         DRSNClassifier.load(saved)
 
 
@@ -77,8 +78,32 @@ def test_corrupted_file(saved):
     data = bytearray(saved.read_bytes())
     data[: len(data) // 2] = b"\x00" * (len(data) // 2)
     saved.write_bytes(bytes(data))
-    with pytest.raises(ValueError, match="not a readable"):
+    with pytest.raises(ValueError, match="truncated or corrupted"):
         DRSNClassifier.load(saved)
+
+
+def test_a_pickle_is_refused_with_what_to_do(saved, tmp_path, make_signals, fast_params):
+    X, y = make_signals()
+    clf = DRSNClassifier(**fast_params).fit(X, y)
+    (tmp_path / "m.pkl").write_bytes(pickle.dumps(clf))
+    with pytest.raises(ValueError, match=r"pickled Python objects.*pickle\.load") as info:
+        DRSNClassifier.load(tmp_path / "m.pkl")
+    assert "weights_only" not in str(info.value)  # none of torch's advice to run pickles
+
+
+def test_a_text_file_is_refused_in_words(tmp_path):
+    (tmp_path / "notes.txt").write_text("hello\n")
+    with pytest.raises(ValueError, match=r"not a model saved by DRSNClassifier\.save") as info:
+        DRSNClassifier.load(tmp_path / "notes.txt")
+    assert "KeyError" not in str(info.value)
+
+
+def test_save_into_a_missing_folder_says_so_and_writes_nothing(saved, tmp_path):
+    clf = DRSNClassifier.load(saved)
+    target = tmp_path / "missing" / "m.pt"
+    with pytest.raises(ValueError, match=r"folder .*missing does not exist; create it"):
+        clf.save(target)
+    assert not (tmp_path / "missing").exists()
 
 
 def test_file_of_another_kind(tmp_path):
