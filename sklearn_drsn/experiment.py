@@ -31,15 +31,20 @@ from sklearn.svm import SVC
 from .classifier import DRSNClassifier, validate_hyperparameters
 from .features import make_vibration_features
 from .noise import NOISE_KINDS, add_noise
+from .plotting import plot_accuracy  # noqa: F401 (importable from here, as before)
 from .preprocessing import SignalStandardizer
-from .results import (  # the names that lived here stay importable from here
-    CSV_COLUMNS,  # noqa: F401
-    DISPLAY_NAMES,  # noqa: F401
+
+# These lived here before sklearn_drsn.results existed; importable from here, as before.
+from .results import (  # noqa: F401
+    CSV_COLUMNS,
+    DISPLAY_NAMES,
     FoldResult,
+    format_table,
+    read_csv,
+    summarise,
+    write_csv,
 )
 
-# FoldResult, summarise, format_table, read_csv, write_csv (sklearn_drsn.results) and
-# plot_accuracy (sklearn_drsn.plotting) stay importable from here for older scripts.
 __all__ = ["CLASSIC_MODELS", "DEEP_MODELS", "make_model", "make_noisy", "run_comparison"]
 
 #: Deep models and the DRSNClassifier settings that make them (paper Sec. III-B).
