@@ -33,3 +33,25 @@ def save(rows: Iterable[dict], path: Path, columns: Sequence[str]) -> list[dict]
         print(row, flush=True)
         saved.append(row)
     return saved
+
+
+def start(
+    path: Path, columns: Sequence[str], key: Sequence[str], resume: bool
+) -> set[tuple[str, ...]]:
+    """Prepare ``path`` for a run: a fresh run replaces it, a resumed one keeps its rows.
+
+    Returns the ``key`` values of the rows already there (none for a fresh run).
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not resume:
+        path.unlink(missing_ok=True)
+    return completed(path, columns, key)
+
+
+def write_summary(path: Path, table: str) -> None:
+    """Print ``table`` and write it beside ``path`` as ``<stem>_summary.csv``."""
+    summary_path = Path(path).with_name(Path(path).stem + "_summary.csv")
+    summary_path.write_text(table + "\n")
+    print(table)
+    print(f"written: {path}, {summary_path}")

@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from _resume import completed, save
+from _resume import save, start, write_summary
 from joblib import Parallel, delayed
 
 from sklearn_drsn.results import read_rows
@@ -120,10 +120,7 @@ def main() -> None:
     p.add_argument("--resume", action="store_true", help="skip the runs already in --out")
     args = p.parse_args()
     if not args.summary_only:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        if not args.resume:
-            args.out.unlink(missing_ok=True)  # a fresh run replaces the file
-        done = completed(args.out, FIELDS, KEY)
+        done = start(args.out, FIELDS, KEY, args.resume)
         todo = [(s, w) for s in range(args.seeds) for w in ("none", "balanced")
                 if (str(s), w) not in done]  # fmt: skip
         minority = DRIVETRAIN_CLASSES.index(args.minority)
@@ -132,11 +129,7 @@ def main() -> None:
             for s, w in todo
         )
         save(results, args.out, FIELDS)
-    table = summary(args.out)
-    summary_path = args.out.with_name(args.out.stem + "_summary.csv")
-    summary_path.write_text(table + "\n")
-    print(table)
-    print(f"written: {args.out}, {summary_path}")
+    write_summary(args.out, summary(args.out))
 
 
 if __name__ == "__main__":

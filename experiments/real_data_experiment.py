@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from _resume import completed, save
+from _resume import save, start, write_summary
 from joblib import Parallel, delayed
 
 from sklearn_drsn.results import read_rows
@@ -112,10 +112,7 @@ def main() -> None:
     args = p.parse_args()
     if not args.summary_only:
         snrs = [float(s) for s in args.snrs.split(",") if s]
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        if not args.resume:
-            args.out.unlink(missing_ok=True)  # a fresh run replaces the file
-        done = completed(args.out, FIELDS, KEY)
+        done = start(args.out, FIELDS, KEY, args.resume)
         todo = [
             job for job in jobs(args.clean_seeds, args.noisy_seeds, snrs,
                                 args.datasets.split(","), args.models.split(","))
@@ -126,11 +123,7 @@ def main() -> None:
             delayed(run_one)(*job) for job in todo
         )
         save(results, args.out, FIELDS)
-    table = summary(args.out)
-    summary_path = args.out.with_name(args.out.stem + "_summary.csv")
-    summary_path.write_text(table + "\n")
-    print(table)
-    print(f"written: {args.out}, {summary_path}")
+    write_summary(args.out, summary(args.out))
 
 
 if __name__ == "__main__":
