@@ -349,15 +349,16 @@ or (n_samples, channels, height, width)
         previous = self.__dict__.copy()
         try:
             with torch_threads(self.n_threads):
-                return self._fit(X, y, sample_weight)
+                return self._fit(X, y, sample_weight, previous)
         except BaseException:
             self.__dict__.clear()
             self.__dict__.update(previous)
             raise
 
-    def _fit(self, X, y, sample_weight) -> DRSNClassifier:
+    def _fit(self, X, y, sample_weight, previous: dict) -> DRSNClassifier:
+        """The fit itself; ``previous`` holds the attributes from before it (a warm start's)."""
         check_architecture(self.widths, self.kernel_size)
-        fitted = self.__dict__.copy() if self.warm_start and hasattr(self, "net_") else None
+        fitted = previous if self.warm_start and "net_" in previous else None
         X, y = validate_data(
             self, X, y, allow_nd=True, dtype=np.float32, ensure_min_samples=2, reset=True
         )
