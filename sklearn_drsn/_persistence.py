@@ -149,6 +149,7 @@ def load_classifier(cls, path):
     old_defaults = {"threshold_batch_norm": True, "recompute_batch_norm": False}
     estimator = cls(**{**old_defaults, **payload["params"]})
     config = {**payload["config"], "widths": tuple(payload["config"]["widths"])}
+    config.setdefault("recipe_rule", "not recorded")  # saved before the rule was recorded
     device = payload["device"]
     if device.startswith("cuda") and not torch.cuda.is_available():
         device = "cpu"

@@ -98,9 +98,10 @@ class DRSNClassifier(PredictionMixin, ModelFileMixin, ClassifierMixin, BaseEstim
         Optimizer. None: "sgd" ("paper"), "adam" ("small").
     recipe : {"auto", "paper", "small"}, default="auto"
         Where the hyper-parameters left at None come from. ``"auto"`` takes
-        ``"paper"`` for 1,000 or more training signals (after the validation
-        split) and ``"small"`` below that. Explicit values always win; the
-        values used are in ``config_``.
+        ``"small"`` for 2-D input (images); for 1-D signals, ``"paper"``
+        from 1,000 training signals (after the validation split) on and
+        ``"small"`` below that. Explicit values always win; the values used,
+        and the rule that chose the recipe, are in ``config_``.
     standardize : bool, default=True
         Subtract each input channel's training-set mean and divide by its
         standard deviation (stored in the network, so prediction, ``save`` and
@@ -191,7 +192,11 @@ class DRSNClassifier(PredictionMixin, ModelFileMixin, ClassifierMixin, BaseEstim
     config_ : dict
         The values of the recipe-dependent hyper-parameters used in training
         (``widths``, ``blocks_per_stage``, ``kernel_size``, ``max_epochs``,
-        ``batch_size``, ``lr``, ``lr_schedule``, ``optimizer``).
+        ``batch_size``, ``lr``, ``lr_schedule``, ``optimizer``), and
+        ``recipe_rule``, why the recipe was chosen: ``"given"`` (``recipe``
+        named it), ``"warm start"``, or the rule of ``recipe="auto"`` that
+        applied (``"2-D input"``, ``"1-D input, fewer than 1000 training
+        signals"``, ...).
 
     See Also
     --------
@@ -378,7 +383,7 @@ or (n_samples, channels, height, width)
         X_train, y_train, w_train, valid = split_validation(
             X, y_encoded, weights, self.validation_fraction, seed
         )
-        recipe, config = self._resolve_config(len(X_train), fitted)
+        recipe, config = self._resolve_config(len(X_train), X.ndim - 2, fitted)
         if w_train is not None:
             w_train, valid = normalise_weights(w_train, valid)
         data = make_training_data(X_train, y_train, w_train, valid, len(classes), config, device)
@@ -415,14 +420,20 @@ or (n_samples, channels, height, width)
             weights = weights * compute_sample_weight(self.class_weight, y)
         return weights
 
-    def _resolve_config(self, n_train: int, fitted: dict | None) -> tuple[str, dict]:
+    def _resolve_config(
+        self, n_train: int, n_spatial_dims: int, fitted: dict | None
+    ) -> tuple[str, dict]:
         """The recipe and the values used; a warm start keeps the fitted recipe and network."""
         explicit = {name: getattr(self, name) for name in RECIPES["paper"]}
         if fitted is None:
-            recipe = choose_recipe(self.recipe, n_train)
-            return recipe, resolve_config(recipe, explicit, n_train)
-        recipe = fitted["recipe_"]
-        return recipe, resolve_continued_config(recipe, fitted["config_"], explicit, n_train)
+            recipe, rule = choose_recipe(self.recipe, n_train, n_spatial_dims)
+            config = resolve_config(recipe, explicit, n_train, n_spatial_dims)
+        else:
+            recipe, rule = fitted["recipe_"], "warm start"
+            config = resolve_continued_config(
+                recipe, fitted["config_"], explicit, n_train, n_spatial_dims
+            )
+        return recipe, {**config, "recipe_rule": rule}
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

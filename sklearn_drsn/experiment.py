@@ -380,6 +380,9 @@ def _describe_deep_fit(model) -> str:
     >>> config = dict(widths=(32, 64, 128), kernel_size=7, batch_size=16, max_epochs=150, m=4)
     >>> _describe_deep_fit(SimpleNamespace(recipe="auto", recipe_="small", config_=config))
     'recipe auto -> small (widths 32-64-128, kernel 7, batch 16, 150 epochs, m=4)'
+    >>> config["recipe_rule"] = "2-D input"
+    >>> _describe_deep_fit(SimpleNamespace(recipe="auto", recipe_="small", config_=config))
+    'recipe auto -> small for 2-D input (widths 32-64-128, kernel 7, batch 16, 150 epochs, m=4)'
     >>> _describe_deep_fit(object())
     ''
     """
@@ -387,11 +390,14 @@ def _describe_deep_fit(model) -> str:
     if config is None:
         return ""
     parts = [_CONFIG_TEXT[key](config[key]) for key in _CONFIG_TEXT if key in config]
-    parts += [f"{key}={value}" for key, value in config.items() if key not in _CONFIG_TEXT]
+    known = {*_CONFIG_TEXT, "recipe_rule"}
+    parts += [f"{key}={value}" for key, value in config.items() if key not in known]
     if getattr(model, "n_init", 1) > 1:
         parts.append(f"best of {model.n_init} initialisations")
     asked, used = model.recipe, model.recipe_
     recipe = used if asked == used else f"{asked} -> {used}"
+    if asked == "auto" and "recipe_rule" in config:
+        recipe += f" for {config['recipe_rule']}"
     return f"recipe {recipe} ({', '.join(parts)})"
 
 

@@ -248,10 +248,10 @@ PAPER = dict(
 )  # fmt: skip
 
 
-def resolved(n_train, recipe, **explicit):
+def resolved(n_train, recipe, n_spatial_dims=1, **explicit):
     """The recipe and configuration that fit resolves for ``n_train`` training signals."""
-    name = choose_recipe(recipe, n_train)
-    return name, resolve_config(name, explicit, n_train)
+    name, _ = choose_recipe(recipe, n_train, n_spatial_dims)
+    return name, resolve_config(name, explicit, n_train, n_spatial_dims)
 
 
 def test_paper_recipe_is_the_papers_configuration(make_signals):
@@ -259,7 +259,8 @@ def test_paper_recipe_is_the_papers_configuration(make_signals):
     assert resolved(10, "paper") == ("paper", PAPER)
     X, y = make_signals(n_per_class=10, length=16)
     clf = DRSNClassifier(recipe="paper", blocks_per_stage=1, max_epochs=1).fit(X, y)
-    assert clf.config_ == {**PAPER, "blocks_per_stage": 1, "max_epochs": 1}
+    expected = {**PAPER, "blocks_per_stage": 1, "max_epochs": 1, "recipe_rule": "given"}
+    assert clf.config_ == expected
     params = DRSNClassifier().get_params()
     assert (params["blocks_per_stage"], params["momentum"], params["weight_decay"]) == (
         None,
@@ -276,8 +277,11 @@ def test_auto_recipe_follows_the_training_set_size(n_train, recipe):
     y = np.arange(n_train) % 2
     clf = DRSNClassifier(blocks_per_stage=1, max_epochs=1, random_state=0).fit(X, y)
     assert clf.recipe_ == recipe
+    assert clf.config_["recipe_rule"].startswith("1-D input")
     if recipe == "paper":
-        assert clf.config_ == {**PAPER, "blocks_per_stage": 1, "max_epochs": 1}
+        assert clf.config_ == {
+            **PAPER, "blocks_per_stage": 1, "max_epochs": 1, "recipe_rule": clf.config_["recipe_rule"]
+        }  # fmt: skip
     else:
         assert clf.config_["widths"] == (32, 64, 128) and clf.config_["optimizer"] == "adam"
     assert clf.get_params()["widths"] is None  # hyper-parameters stay as given
@@ -292,9 +296,29 @@ def test_auto_recipe_counts_signals_after_the_validation_split():
     assert clf.recipe_ == "small"  # 900 training signals
 
 
+@pytest.mark.parametrize("n_train", [50, 999, 1000, 60_000])
+def test_auto_recipe_takes_the_small_recipe_for_images(n_train):
+    assert resolved(n_train, "auto", n_spatial_dims=2)[0] == "small"
+    assert resolved(n_train, "paper", n_spatial_dims=2)[0] == "paper"
+
+
+def test_auto_recipe_for_images_records_its_rule_in_config(make_signals):
+    X, y = make_signals(n_per_class=20, length=16)
+    images = X.reshape(len(X), 1, 4, 4)
+    clf = DRSNClassifier(widths=(4, 8), max_epochs=1, random_state=0).fit(images, y)
+    assert (clf.recipe_, clf.config_["recipe_rule"]) == ("small", "2-D input")
+    continued = clf.set_params(warm_start=True).fit(images, y)
+    assert continued.config_["recipe_rule"] == "warm start"
+
+
 @pytest.mark.parametrize("n_train, epochs", [(16, 188), (36, 125), (400, 100), (160, 150)])
 def test_small_recipe_trains_for_a_minimum_number_of_steps(n_train, epochs):
     assert resolved(n_train, "small")[1]["max_epochs"] == epochs
+
+
+@pytest.mark.parametrize("n_train, epochs", [(36, 125), (400, 60), (833, 29), (60_000, 1)])
+def test_small_recipe_for_images_takes_its_steps_without_an_epoch_floor(n_train, epochs):
+    assert resolved(n_train, "small", n_spatial_dims=2)[1]["max_epochs"] == epochs
 
 
 @pytest.mark.parametrize(
@@ -307,13 +331,17 @@ def test_small_recipe_batches_a_tenth_of_the_training_set(n_train, batch):
 
 
 @settings(max_examples=200, deadline=None)
-@given(n_train=st.integers(2, 5000))
-def test_small_recipe_steps_and_batches_stay_in_their_bounds(n_train):
-    config = resolved(n_train, "small")[1]
+@given(n_train=st.integers(2, 5000), n_spatial_dims=st.sampled_from([1, 2]))
+def test_small_recipe_steps_and_batches_stay_in_their_bounds(n_train, n_spatial_dims):
+    config = resolved(n_train, "small", n_spatial_dims)[1]
     assert 2 <= config["batch_size"] <= min(16, max(2, n_train // 10))
-    steps = config["max_epochs"] * -(-n_train // config["batch_size"])
+    steps_per_epoch = -(-n_train // config["batch_size"])
+    steps = config["max_epochs"] * steps_per_epoch
     assert steps >= 1500 or config["max_epochs"] == 500
-    assert 100 <= config["max_epochs"] <= 500
+    floor = 100 if n_spatial_dims == 1 else 1
+    assert floor <= config["max_epochs"] <= 500
+    if n_spatial_dims == 2:  # no more epochs than the 1,500 steps need
+        assert (config["max_epochs"] - 1) * steps_per_epoch < 1500
 
 
 def test_the_auto_recipe_batch_uses_the_signals_left_after_the_validation_split(make_signals):
