@@ -100,6 +100,7 @@ CANDIDATES: dict[str, dict] = {
     # The small recipe capped at 25 epochs (1,325 steps on 833 digits): the pilot's CPU budget.
     "small-e25": {"recipe": "small", "max_epochs": 25},
     "resnet": {"shrinkage": None},
+    "cs": {"shrinkage": "cs"},
 }
 
 FIELDS = ["dataset", "candidate", "seed", "n_folds", "fold", "accuracy", "fit_seconds",
