@@ -9,12 +9,14 @@ builder gives the paper's ResNet (``shrinkage=None``) and ConvNet
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Sequence
 from itertools import pairwise
 
 import torch
 from torch import Tensor, nn
 
+from .packed import linear, log_mean_softmax
 from .units import ResidualShrinkageUnit, conv_layers
 
 __all__ = ["DRSN", "Standardize", "weight_decay_groups"]
@@ -97,6 +99,19 @@ class DRSN(nn.Module):
     threshold_batch_norm : bool, default=True
         BatchNorm inside every threshold sub-network (the paper's Fig. 4);
         False drops it (FC -> ReLU -> FC -> sigmoid).
+    members : int, default=1
+        Independent networks trained as one packed ensemble (Laurent et al.,
+        2023, with full-width members: ``alpha = members``, ``gamma = 1``).
+        Each member is this same architecture with its own weights and its
+        own BatchNorm statistics; all see the same batches. Member ``m``
+        holds block ``m`` of every layer's channels: the stem maps the input
+        to ``members * widths[0]`` channels (every member reads all of the
+        input), every later convolution and FC layer is grouped by member,
+        and ``state_dict`` tensors are the members' tensors concatenated
+        along their first axis (the input standardisation is shared). In
+        training mode the network returns member logits
+        ``(N, members, n_classes)``; in eval mode the log of the members'
+        mean softmax probability, ``(N, n_classes)``.
 
     Notes
     -----
@@ -107,7 +122,15 @@ class DRSN(nn.Module):
     keeps. Weights are He-normal (fan-in, as the author's ``variance_scaling``),
     biases zero, BatchNorm at PyTorch's defaults (weight 1, bias 0).
 
-    The network returns logits; train it with ``nn.CrossEntropyLoss``.
+    The network returns logits; train it with ``nn.CrossEntropyLoss`` (with
+    ``members > 1``, on each member's logits; in eval mode its output is
+    log-probabilities, which cross-entropy and softmax take as logits).
+
+    References
+    ----------
+    .. [1] O. Laurent, A. Lafage, E. Tartaglione, G. Daniel, J.-M. Martinez,
+       A. Bursuc and G. Franchi, "Packed-Ensembles for Efficient Uncertainty
+       Estimation," ICLR 2023.
 
     Examples
     --------
@@ -116,6 +139,13 @@ class DRSN(nn.Module):
     >>> sum(p.numel() for p in net.parameters())
     11552
     >>> tuple(net(torch.randn(2, 1, 2048)).shape)
+    (2, 8)
+    >>> packed = DRSN(shrinkage="cw", members=3)
+    >>> sum(p.numel() for p in packed.parameters())
+    34656
+    >>> tuple(packed(torch.randn(2, 1, 2048)).shape)  # training mode: member logits
+    (2, 3, 8)
+    >>> tuple(packed.eval()(torch.randn(2, 1, 2048)).shape)  # eval: the ensemble's
     (2, 8)
     """
 
@@ -130,6 +160,7 @@ class DRSN(nn.Module):
         shortcut: bool = True,
         ndim: int = 1,
         threshold_batch_norm: bool = True,
+        members: int = 1,
     ) -> None:
         super().__init__()
         widths = tuple(int(w) for w in widths)
@@ -141,13 +172,20 @@ class DRSN(nn.Module):
             raise ValueError(f"blocks_per_stage must be >= 1, got {blocks_per_stage!r}")
         if kernel_size < 1 or kernel_size % 2 == 0:
             raise ValueError(f"kernel_size must be a positive odd integer, got {kernel_size!r}")
+        if isinstance(members, bool) or not isinstance(members, numbers.Integral) or members < 1:
+            raise ValueError(f"members must be a positive int, got {members!r}")
+        members = int(members)
         conv, norm = conv_layers(ndim)
         self.ndim = ndim
+        self.members = members
         self.standardize = Standardize(in_channels)
-        self.stem = conv(in_channels, widths[0], kernel_size, stride=2, padding=kernel_size // 2)
+        # Not grouped: every member reads the whole input.
+        self.stem = conv(
+            in_channels, members * widths[0], kernel_size, stride=2, padding=kernel_size // 2
+        )
         unit_kwargs = dict(
             kernel_size=kernel_size, shrinkage=shrinkage, shortcut=shortcut, ndim=ndim,
-            threshold_batch_norm=threshold_batch_norm,
+            threshold_batch_norm=threshold_batch_norm, members=members,
         )  # fmt: skip
         self.stages = nn.Sequential(
             *(
@@ -155,13 +193,17 @@ class DRSN(nn.Module):
                 for c_in, c_out in pairwise((widths[0], *widths))
             )
         )
-        self.bn = norm(widths[-1])
+        self.bn = norm(members * widths[-1])
         self.relu = nn.ReLU(inplace=True)
-        self.fc = nn.Linear(widths[-1], n_classes)
+        self.fc = linear(widths[-1], n_classes, members)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
-        """He-normal convolution and linear weights, zero biases, BatchNorm at (1, 0)."""
+        """He-normal convolution and linear weights, zero biases, BatchNorm at (1, 0).
+
+        Grouped layers' weights have the per-member fan-in as their second
+        axis, so each member is initialised as a single network is.
+        """
         for m in self.modules():
             if isinstance(m, (nn.Conv1d, nn.Conv2d, nn.Linear)):
                 nn.init.kaiming_normal_(m.weight, mode="fan_in", nonlinearity="relu")
@@ -170,13 +212,26 @@ class DRSN(nn.Module):
                 m.reset_parameters()
 
     def forward_features(self, x: Tensor) -> Tensor:
-        """The globally pooled embedding before the classifier, ``(N, widths[-1])``."""
+        """The globally pooled embedding before the classifier, ``(N, widths[-1])``.
+
+        With ``members > 1``, the members' embeddings side by side,
+        ``(N, members * widths[-1])`` (member ``m``'s in block ``m``).
+        """
         out = self.relu(self.bn(self.stages(self.stem(self.standardize(x)))))
         return out.flatten(2).mean(dim=2)
 
     def forward(self, x: Tensor) -> Tensor:
-        """Class logits ``(N, n_classes)``."""
-        return self.fc(self.forward_features(x))
+        """Class logits ``(N, n_classes)``.
+
+        With ``members > 1``: member logits ``(N, members, n_classes)`` in
+        training mode, and the ensemble's log-probabilities (log of the mean
+        of the members' softmax) ``(N, n_classes)`` in eval mode.
+        """
+        logits = self.fc(self.forward_features(x))
+        if self.members == 1:
+            return logits
+        logits = logits.unflatten(1, (self.members, -1))
+        return logits if self.training else log_mean_softmax(logits)
 
 
 def weight_decay_groups(module: nn.Module, weight_decay: float) -> list[dict]:

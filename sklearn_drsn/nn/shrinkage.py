@@ -18,6 +18,8 @@ from __future__ import annotations
 import torch
 from torch import Tensor, nn
 
+from .packed import linear
+
 __all__ = [
     "THRESHOLDS",
     "ChannelSharedThreshold",
@@ -116,22 +118,34 @@ class _ThresholdNet(nn.Module):
     batch (signals standardised one by one), the BatchNorm scales that small
     variation up to unit variance, which made DRSN-CW training fail on some
     data (docs: the main job's results).
+
+    With ``members > 1`` (a packed ensemble, :mod:`~sklearn_drsn.nn.packed`)
+    the input has ``members * C`` channels, member ``m``'s in block ``m``, and
+    the sub-network is ``members`` independent copies: grouped FC layers, and
+    a BatchNorm over ``members * C`` features (per member by construction).
     """
 
-    def __init__(self, channels: int, out_features: int, batch_norm: bool = True) -> None:
+    def __init__(
+        self, channels: int, out_features: int, batch_norm: bool = True, members: int = 1
+    ) -> None:
         super().__init__()
         self.channels = channels
-        self.fc1 = nn.Linear(channels, channels)
-        self.bn = nn.BatchNorm1d(channels) if batch_norm else nn.Identity()
+        self.members = members
+        width = members * channels
+        self.fc1 = linear(channels, channels, members)
+        self.bn = nn.BatchNorm1d(width) if batch_norm else nn.Identity()
         self.relu = nn.ReLU(inplace=True)
-        self.fc2 = nn.Linear(channels, out_features)
+        self.fc2 = linear(channels, out_features, members)
 
     def scale(self, mean_abs: Tensor) -> Tensor:
         """The sigmoid scaling ``alpha`` in (0, 1) for the pooled ``|x|``."""
         return torch.sigmoid(self.fc2(self.relu(self.bn(self.fc1(mean_abs)))))
 
     def tau_from_mean_abs(self, mean_abs: Tensor) -> Tensor:
-        """Thresholds ``(N, C)`` or ``(N, 1)`` from the pooled ``|x|`` of shape ``(N, C)``."""
+        """Thresholds ``(N, C)`` or ``(N, 1)`` from the pooled ``|x|`` of shape ``(N, C)``.
+
+        With ``members > 1``, ``(N, members * C)`` from ``(N, members * C)``.
+        """
         raise NotImplementedError
 
     def forward(self, x: Tensor) -> Tensor:
@@ -150,9 +164,12 @@ class ChannelSharedThreshold(_ThresholdNet):
     Parameters
     ----------
     channels : int
-        Number of channels ``C`` of the feature map.
+        Number of channels ``C`` of the feature map (of each member).
     batch_norm : bool, default=True
         The BatchNorm between the two FC layers (the paper's); False drops it.
+    members : int, default=1
+        Independent sub-networks of a packed ensemble, one per block of ``C``
+        channels of a ``(N, members * C, ...)`` map.
 
     Examples
     --------
@@ -162,13 +179,20 @@ class ChannelSharedThreshold(_ThresholdNet):
     (2, 1, 1)
     """
 
-    def __init__(self, channels: int, batch_norm: bool = True) -> None:
-        super().__init__(channels, 1, batch_norm)
+    def __init__(self, channels: int, batch_norm: bool = True, members: int = 1) -> None:
+        super().__init__(channels, 1, batch_norm, members)
 
     def tau_from_mean_abs(self, mean_abs: Tensor) -> Tensor:
-        """Thresholds ``(N, 1)`` from the pooled ``|x|`` of shape ``(N, C)``."""
+        """Thresholds ``(N, 1)`` from the pooled ``|x|`` of shape ``(N, C)``.
+
+        With ``members > 1``: ``(N, members * C)``, each member's one
+        threshold repeated over its own ``C`` channels.
+        """
         # Eq. 12: the multiplier is the average over channels of the pooled |x|.
-        return self.scale(mean_abs) * mean_abs.mean(dim=1, keepdim=True)
+        if self.members == 1:
+            return self.scale(mean_abs) * mean_abs.mean(dim=1, keepdim=True)
+        per_member = mean_abs.unflatten(1, (self.members, self.channels)).mean(dim=2)
+        return (self.scale(mean_abs) * per_member).repeat_interleave(self.channels, dim=1)
 
 
 class ChannelwiseThreshold(_ThresholdNet):
@@ -177,9 +201,12 @@ class ChannelwiseThreshold(_ThresholdNet):
     Parameters
     ----------
     channels : int
-        Number of channels ``C`` of the feature map.
+        Number of channels ``C`` of the feature map (of each member).
     batch_norm : bool, default=True
         The BatchNorm between the two FC layers (the paper's); False drops it.
+    members : int, default=1
+        Independent sub-networks of a packed ensemble, one per block of ``C``
+        channels of a ``(N, members * C, ...)`` map.
 
     Examples
     --------
@@ -189,8 +216,8 @@ class ChannelwiseThreshold(_ThresholdNet):
     (2, 4, 1)
     """
 
-    def __init__(self, channels: int, batch_norm: bool = True) -> None:
-        super().__init__(channels, channels, batch_norm)
+    def __init__(self, channels: int, batch_norm: bool = True, members: int = 1) -> None:
+        super().__init__(channels, channels, batch_norm, members)
 
     def tau_from_mean_abs(self, mean_abs: Tensor) -> Tensor:
         """Thresholds ``(N, C)`` from the pooled ``|x|`` of shape ``(N, C)``."""
@@ -203,8 +230,12 @@ THRESHOLDS: dict[str, type[_ThresholdNet]] = {
 }
 
 
-def make_threshold(kind: str, channels: int, batch_norm: bool = True) -> _ThresholdNet:
+def make_threshold(
+    kind: str, channels: int, batch_norm: bool = True, members: int = 1
+) -> _ThresholdNet:
     """Build a threshold sub-network by name (``"cs"`` or ``"cw"``).
+
+    ``members > 1`` builds the packed sub-networks of that many members.
 
     Examples
     --------
@@ -212,7 +243,7 @@ def make_threshold(kind: str, channels: int, batch_norm: bool = True) -> _Thresh
     'ChannelwiseThreshold'
     """
     try:
-        return THRESHOLDS[kind](channels, batch_norm)
+        return THRESHOLDS[kind](channels, batch_norm, members)
     except KeyError:
         raise ValueError(
             f"unknown shrinkage {kind!r}; use one of {sorted(THRESHOLDS)} or None"
@@ -227,9 +258,12 @@ class Shrinkage(nn.Module):
     kind : {"cs", "cw"}
         Channel-shared or channel-wise thresholds.
     channels : int
-        Number of channels of the feature map.
+        Number of channels of the feature map (of each member).
     batch_norm : bool, default=True
         BatchNorm inside the threshold sub-network (the paper's); False drops it.
+    members : int, default=1
+        Members of a packed ensemble: the map has ``members * channels``
+        channels, and each member's block gets its own thresholds.
 
     Examples
     --------
@@ -241,10 +275,12 @@ class Shrinkage(nn.Module):
     True
     """
 
-    def __init__(self, kind: str, channels: int, batch_norm: bool = True) -> None:
+    def __init__(
+        self, kind: str, channels: int, batch_norm: bool = True, members: int = 1
+    ) -> None:
         super().__init__()
         self.kind = kind
-        self.threshold = make_threshold(kind, channels, batch_norm)
+        self.threshold = make_threshold(kind, channels, batch_norm, members)
 
     def forward(self, x: Tensor) -> Tensor:
         """Soft-threshold ``x`` with the thresholds its own sub-network predicts for it."""
@@ -273,8 +309,9 @@ def _is_plain(threshold: _ThresholdNet) -> bool:
 
     Only then may :class:`_HandWrittenShrinkage` compute it without calling
     its layers; anything else (a subclass, a swapped layer, a hook, a
-    BatchNorm switched to eval or without running statistics) takes the
-    general fused path, which calls the layers.
+    BatchNorm switched to eval or without running statistics, the grouped
+    layers of a packed ensemble) takes the general fused path, which calls
+    the layers.
     """
     if type(threshold) not in (ChannelSharedThreshold, ChannelwiseThreshold):
         return False

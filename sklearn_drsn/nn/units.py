@@ -52,9 +52,13 @@ class DecimatingShortcut(nn.Module):
     Parameters
     ----------
     in_channels, out_channels : int
-        Channel counts; ``out_channels >= in_channels``.
+        Channel counts (of each member); ``out_channels >= in_channels``.
     stride : int
         Decimation factor along every spatial axis.
+    members : int, default=1
+        Members of a packed ensemble: the input has ``members * in_channels``
+        channels, and each member's block is padded on its own, so that its
+        channels stay in its block of the output.
 
     Examples
     --------
@@ -62,9 +66,12 @@ class DecimatingShortcut(nn.Module):
     >>> s = DecimatingShortcut(4, 8, stride=2)
     >>> tuple(s(torch.ones(1, 4, 7)).shape)
     (1, 8, 4)
+    >>> packed = DecimatingShortcut(1, 3, stride=1, members=2)
+    >>> packed(torch.tensor([[[1.0], [2.0]]])).flatten().tolist()
+    [0.0, 1.0, 0.0, 0.0, 2.0, 0.0]
     """
 
-    def __init__(self, in_channels: int, out_channels: int, stride: int) -> None:
+    def __init__(self, in_channels: int, out_channels: int, stride: int, members: int = 1) -> None:
         super().__init__()
         if out_channels < in_channels:
             raise ValueError(
@@ -72,6 +79,7 @@ class DecimatingShortcut(nn.Module):
                 f"{out_channels}); use non-decreasing widths"
             )
         self.stride = stride
+        self.members = members
         extra = out_channels - in_channels
         self.pad_before, self.pad_after = extra // 2, extra - extra // 2
 
@@ -81,8 +89,15 @@ class DecimatingShortcut(nn.Module):
             spatial = (slice(None, None, self.stride),) * (x.ndim - 2)
             x = x[(slice(None), slice(None), *spatial)]
         if self.pad_before or self.pad_after:
+            # Members' blocks as an axis of their own, so each is padded on its own.
+            packed = self.members > 1
+            if packed:
+                x = x.unflatten(1, (self.members, -1))
             # F.pad lists (last axis first) the spatial axes, then the channel axis.
-            x = F.pad(x, (0, 0) * (x.ndim - 2) + (self.pad_before, self.pad_after))
+            spatial = x.ndim - 3 if packed else x.ndim - 2
+            x = F.pad(x, (0, 0) * spatial + (self.pad_before, self.pad_after))
+            if packed:
+                x = x.flatten(1, 2)
         return x
 
 
@@ -109,6 +124,11 @@ class ResidualShrinkageUnit(nn.Module):
         1 for signals ``(N, C, L)``, 2 for images ``(N, C, H, W)``.
     threshold_batch_norm : bool, default=True
         BatchNorm inside the threshold sub-network (the paper's); False drops it.
+    members : int, default=1
+        Members of a packed ensemble: ``in_channels`` and ``out_channels`` are
+        each member's, the unit maps ``members * in_channels`` channels to
+        ``members * out_channels`` with convolutions of ``members`` groups, and
+        member ``m`` reads and writes only block ``m``.
 
     Examples
     --------
@@ -128,23 +148,27 @@ class ResidualShrinkageUnit(nn.Module):
         shortcut: bool = True,
         ndim: int = 1,
         threshold_batch_norm: bool = True,
+        members: int = 1,
     ) -> None:
         super().__init__()
         if kernel_size < 1 or kernel_size % 2 == 0:
             raise ValueError(f"kernel_size must be a positive odd integer, got {kernel_size!r}")
         conv, norm = conv_layers(ndim)
         pad = kernel_size // 2
-        self.bn1 = norm(in_channels)
-        self.conv1 = conv(in_channels, out_channels, kernel_size, stride=stride, padding=pad)
-        self.bn2 = norm(out_channels)
-        self.conv2 = conv(out_channels, out_channels, kernel_size, padding=pad)
+        c_in, c_out, g = members * in_channels, members * out_channels, members
+        self.bn1 = norm(c_in)
+        self.conv1 = conv(c_in, c_out, kernel_size, stride=stride, padding=pad, groups=g)
+        self.bn2 = norm(c_out)
+        self.conv2 = conv(c_out, c_out, kernel_size, padding=pad, groups=g)
         self.relu = nn.ReLU(inplace=True)
         self.shrinkage = (
-            Shrinkage(shrinkage, out_channels, threshold_batch_norm)
+            Shrinkage(shrinkage, out_channels, threshold_batch_norm, members)
             if shrinkage is not None
             else None
         )
-        self.shortcut = DecimatingShortcut(in_channels, out_channels, stride) if shortcut else None
+        self.shortcut = (
+            DecimatingShortcut(in_channels, out_channels, stride, members) if shortcut else None
+        )
 
     def forward(self, x: Tensor) -> Tensor:
         """Residual branch (optionally shrunk) plus shortcut."""
