@@ -6,7 +6,6 @@ PyTorch code.
 
 from .conv import Conv1d, conv1d_matmul
 from .network import DRSN, Standardize, is_decayed_parameter, weight_decay_groups
-from .packed import GroupedLinear, log_mean_softmax
 from .reference import ReferenceDRSN
 from .shrinkage import (
     ChannelSharedThreshold,
@@ -23,7 +22,6 @@ __all__ = [
     "ChannelwiseThreshold",
     "Conv1d",
     "DecimatingShortcut",
-    "GroupedLinear",
     "ReferenceDRSN",
     "ResidualShrinkageUnit",
     "Shrinkage",
@@ -31,7 +29,6 @@ __all__ = [
     "conv1d_matmul",
     "conv_layers",
     "is_decayed_parameter",
-    "log_mean_softmax",
     "make_threshold",
     "soft_threshold",
     "weight_decay_groups",

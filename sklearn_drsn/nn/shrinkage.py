@@ -119,7 +119,7 @@ class _ThresholdNet(nn.Module):
     variation up to unit variance, which made DRSN-CW training fail on some
     data (docs: the main job's results).
 
-    With ``members > 1`` (a packed ensemble, :mod:`~sklearn_drsn.nn.packed`)
+    With ``members > 1`` (a packed ensemble, ``sklearn_drsn.nn.packed``)
     the input has ``members * C`` channels, member ``m``'s in block ``m``, and
     the sub-network is ``members`` independent copies: grouped FC layers, and
     a BatchNorm over ``members * C`` features (per member by construction).
