@@ -122,7 +122,8 @@ class PredictionMixin:
         Returns
         -------
         ndarray of shape (n_samples, n_classes)
-            Probabilities (softmax of the logits, computed in float64).
+            Probabilities (softmax of the logits, computed in float64). With
+            ``n_members > 1``, the mean of the members' probabilities.
         """
         return torch.softmax(self._logits(X).double(), dim=1).numpy()
 
@@ -174,8 +175,9 @@ class PredictionMixin:
 
         Returns
         -------
-        ndarray of shape (n_samples, widths[-1])
-            Float32 embeddings.
+        ndarray of shape (n_samples, n_members * widths[-1])
+            Float32 embeddings; with ``n_members > 1``, member ``m``'s
+            ``widths[-1]`` values are the ``m``-th block of each row.
 
         Examples
         --------
@@ -207,6 +209,13 @@ class PredictionMixin:
             DRSN-CS. Empty, with a warning, for the ResNet and ConvNet
             baselines (``shrinkage=None``), which have no thresholds.
 
+        Raises
+        ------
+        ValueError
+            For a packed ensemble (``n_members > 1``), whose units hold one
+            threshold sub-network per member: fit the members one by one
+            (``n_members=1``) to inspect their thresholds.
+
         Examples
         --------
         >>> import numpy as np
@@ -217,6 +226,11 @@ class PredictionMixin:
         >>> len(taus), taus["stages.2.0"].shape  # the "small" recipe: 3 stages of 1 unit
         (3, (20, 128))
         """
+        if getattr(self, "config_", {}).get("n_members", 1) > 1:
+            raise ValueError(
+                f"thresholds() is not available for a packed ensemble (n_members="
+                f"{self.config_['n_members']}); fit with n_members=1 to inspect thresholds"
+            )
         module, X, device = self._prepared(X)
         if self.shrinkage is None:
             warnings.warn(

@@ -150,6 +150,7 @@ def load_classifier(cls, path):
     estimator = cls(**{**old_defaults, **payload["params"]})
     config = {**payload["config"], "widths": tuple(payload["config"]["widths"])}
     config.setdefault("recipe_rule", "not recorded")  # saved before the rule was recorded
+    config.setdefault("n_members", 1)  # saved before packed ensembles
     device = payload["device"]
     if device.startswith("cuda") and not torch.cuda.is_available():
         device = "cpu"

@@ -39,7 +39,10 @@ RECIPES: dict[str, dict] = {
 }  # fmt: skip
 
 #: The keys of a configuration that decide the network's shape (and its weights' shapes).
-ARCHITECTURE_KEYS = ("widths", "blocks_per_stage", "kernel_size")
+#: ``n_members`` is no recipe's (it is never None): the estimator records it in the config.
+ARCHITECTURE_KEYS = ("widths", "blocks_per_stage", "kernel_size", "n_members")
+#: The value of an architecture key that configurations of older releases do not record.
+UNRECORDED_ARCHITECTURE = {"n_members": 1}
 
 #: recipe="auto" picks "paper" for 1-D signals from this many training signals
 #: (after any validation split) on, "small" below it; 2-D input always gets
@@ -128,17 +131,24 @@ def resolve_continued_config(
     """
     explicit = dict(explicit)
     for name in ARCHITECTURE_KEYS:
-        value, asked = fitted_config[name], explicit.get(name)
+        value = fitted_config.get(name, UNRECORDED_ARCHITECTURE.get(name))
+        asked = explicit.get(name)
         if name == "widths" and asked is not None:
             asked = tuple(int(w) for w in asked)
         if asked is not None and asked != value:
+            keep = f"Leave {name} at None (or equal)" if name in RECIPES[recipe] else (
+                f"Set {name}={value!r}"
+            )  # fmt: skip
             raise ValueError(
                 f"warm_start=True continues the fitted network, whose {name} is {value}; "
-                f"got {name}={explicit[name]!r}. Leave {name} at None (or equal), "
+                f"got {name}={explicit[name]!r}. {keep}, "
                 "or set warm_start=False to train a new network"
             )
         explicit[name] = value
-    return resolve_config(recipe, explicit, n_train, n_spatial_dims)
+    config = resolve_config(recipe, explicit, n_train, n_spatial_dims)
+    if "n_members" in explicit:
+        config["n_members"] = explicit["n_members"]
+    return config
 
 
 def check_architecture(widths: Sequence[int] | None, kernel_size: int | None) -> None:

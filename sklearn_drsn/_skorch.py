@@ -147,6 +147,11 @@ class DRSNNet(NeuralNet):
     and never to biases or BatchNorm parameters (the paper's L2 term). With
     sample weights (targets ``(y, weight)``), the loss of a batch is the
     mean of each sample's cross-entropy times its weight.
+
+    A packed ensemble's member logits ``(N, M, n_classes)`` (the module in
+    training mode) give the mean over members of each member's loss, so
+    that every member is trained as it would be alone; in eval mode its
+    ``(N, n_classes)`` log-probabilities give the ensemble's loss.
     """
 
     def get_default_callbacks(self):
@@ -156,10 +161,15 @@ class DRSNNet(NeuralNet):
         ]
 
     def get_loss(self, y_pred, y_true, X=None, training=False):
-        if isinstance(y_true, tuple):
-            y, weights = y_true
+        y, weights = y_true if isinstance(y_true, tuple) else (y_true, None)
+        if y_pred.dim() == 3:
+            # (N, M, K) -> (N, K, M): cross-entropy's layout for a loss per sample and member.
+            y_pred, y = y_pred.transpose(1, 2), y.unsqueeze(1).expand(-1, y_pred.shape[1])
+            if weights is not None:
+                weights = weights.unsqueeze(1)
+        if weights is not None:
             return (F.cross_entropy(y_pred, y, reduction="none") * weights).mean()
-        return super().get_loss(y_pred, y_true, X=X, training=training)
+        return super().get_loss(y_pred, y, X=X, training=training)
 
     def initialize_optimizer(self, triggered_directly=None):
         kwargs = self.get_params_for("optimizer")

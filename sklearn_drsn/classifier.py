@@ -75,6 +75,16 @@ class DRSNClassifier(PredictionMixin, ModelFileMixin, ClassifierMixin, BaseEstim
         None: 4 ("paper"), 1 ("small").
     kernel_size : int or None, default=None
         Odd kernel size of every convolution. None: 3 ("paper"), 7 ("small").
+    n_members : int, default=1
+        Networks trained together as one packed ensemble (Laurent et al.,
+        2023): each member is the same architecture with its own weights
+        and BatchNorm statistics, all members see the same mini-batches, and
+        the training loss is the mean of the members' losses. The
+        probabilities are the mean of the members'. On small data a step of
+        ``n_members`` packed networks costs far less than ``n_members``
+        fits (see :class:`sklearn_drsn.nn.DRSN`'s ``members``). ``embed``
+        then returns the members' embeddings side by side, and
+        ``thresholds`` is not available.
     max_epochs : int or None, default=None
         Training epochs (fewer when early stopping triggers). None: 100
         ("paper"); for "small", enough epochs for 1,500 optimiser steps,
@@ -192,7 +202,7 @@ class DRSNClassifier(PredictionMixin, ModelFileMixin, ClassifierMixin, BaseEstim
     config_ : dict
         The values of the recipe-dependent hyper-parameters used in training
         (``widths``, ``blocks_per_stage``, ``kernel_size``, ``max_epochs``,
-        ``batch_size``, ``lr``, ``lr_schedule``, ``optimizer``), and
+        ``batch_size``, ``lr``, ``lr_schedule``, ``optimizer``), ``n_members``, and
         ``recipe_rule``, why the recipe was chosen: ``"given"`` (``recipe``
         named it), ``"warm start"``, or the rule of ``recipe="auto"`` that
         applied (``"2-D input"``, ``"1-D input, fewer than 1000 training
@@ -207,6 +217,9 @@ class DRSNClassifier(PredictionMixin, ModelFileMixin, ClassifierMixin, BaseEstim
     .. [1] M. Zhao, S. Zhong, X. Fu, B. Tang and M. Pecht, "Deep Residual
        Shrinkage Networks for Fault Diagnosis," IEEE Transactions on Industrial
        Informatics, 16(7), 4681-4690, 2020. doi:10.1109/TII.2019.2943898
+    .. [2] O. Laurent, A. Lafage, E. Tartaglione, G. Daniel, J.-M. Martinez,
+       A. Bursuc and G. Franchi, "Packed-Ensembles for Efficient Uncertainty
+       Estimation," ICLR 2023.
 
     Examples
     --------
@@ -231,6 +244,7 @@ class DRSNClassifier(PredictionMixin, ModelFileMixin, ClassifierMixin, BaseEstim
         "widths": ["array-like", None],
         "blocks_per_stage": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "kernel_size": [Interval(numbers.Integral, 1, None, closed="left"), None],
+        "n_members": [Interval(numbers.Integral, 1, None, closed="left")],
         "max_epochs": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "batch_size": [Interval(numbers.Integral, 2, None, closed="left"), None],
         "lr": [Interval(numbers.Real, 0, None, closed="neither"), None],
@@ -266,6 +280,7 @@ class DRSNClassifier(PredictionMixin, ModelFileMixin, ClassifierMixin, BaseEstim
         widths: Sequence[int] | None = None,
         blocks_per_stage: int | None = None,
         kernel_size: int | None = None,
+        n_members: int = 1,
         max_epochs: int | None = None,
         batch_size: int | None = None,
         lr: float | None = None,
@@ -294,6 +309,7 @@ class DRSNClassifier(PredictionMixin, ModelFileMixin, ClassifierMixin, BaseEstim
         self.widths = widths
         self.blocks_per_stage = blocks_per_stage
         self.kernel_size = kernel_size
+        self.n_members = n_members
         self.max_epochs = max_epochs
         self.batch_size = batch_size
         self.lr = lr
@@ -431,9 +447,10 @@ or (n_samples, channels, height, width)
         else:
             recipe, rule = fitted["recipe_"], "warm start"
             config = resolve_continued_config(
-                recipe, fitted["config_"], explicit, n_train, n_spatial_dims
-            )
-        return recipe, {**config, "recipe_rule": rule}
+                recipe, fitted["config_"], {**explicit, "n_members": self.n_members},
+                n_train, n_spatial_dims,
+            )  # fmt: skip
+        return recipe, {**config, "n_members": int(self.n_members), "recipe_rule": rule}
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

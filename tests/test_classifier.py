@@ -259,7 +259,9 @@ def test_paper_recipe_is_the_papers_configuration(make_signals):
     assert resolved(10, "paper") == ("paper", PAPER)
     X, y = make_signals(n_per_class=10, length=16)
     clf = DRSNClassifier(recipe="paper", blocks_per_stage=1, max_epochs=1).fit(X, y)
-    expected = {**PAPER, "blocks_per_stage": 1, "max_epochs": 1, "recipe_rule": "given"}
+    expected = {
+        **PAPER, "blocks_per_stage": 1, "max_epochs": 1, "n_members": 1, "recipe_rule": "given"
+    }  # fmt: skip
     assert clf.config_ == expected
     params = DRSNClassifier().get_params()
     assert (params["blocks_per_stage"], params["momentum"], params["weight_decay"]) == (
@@ -280,7 +282,8 @@ def test_auto_recipe_follows_the_training_set_size(n_train, recipe):
     assert clf.config_["recipe_rule"].startswith("1-D input")
     if recipe == "paper":
         assert clf.config_ == {
-            **PAPER, "blocks_per_stage": 1, "max_epochs": 1, "recipe_rule": clf.config_["recipe_rule"]
+            **PAPER, "blocks_per_stage": 1, "max_epochs": 1, "n_members": 1,
+            "recipe_rule": clf.config_["recipe_rule"],
         }  # fmt: skip
     else:
         assert clf.config_["widths"] == (32, 64, 128) and clf.config_["optimizer"] == "adam"

@@ -1,19 +1,18 @@
 """Packed ensembles: a DRSN with ``members=M`` computes exactly M independent DRSNs."""
 
+import numpy as np
 import pytest
 import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sklearn.base import clone
 from torch import nn
 from torch.nn import functional as F
 
-from sklearn_drsn.nn import (
-    DRSN,
-    GroupedLinear,
-    ResidualShrinkageUnit,
-    is_decayed_parameter,
-    log_mean_softmax,
-)
+from sklearn_drsn import DRSNClassifier
+from sklearn_drsn._skorch import DRSNNet
+from sklearn_drsn.nn import DRSN, ResidualShrinkageUnit, is_decayed_parameter
+from sklearn_drsn.nn.packed import GroupedLinear, log_mean_softmax
 
 M = 3
 N_CLASSES = 3
@@ -212,3 +211,69 @@ def test_log_mean_softmax_stays_finite_where_a_member_underflows():
 def test_members_must_be_a_positive_int(members):
     with pytest.raises(ValueError, match="members"):
         DRSN(members=members)
+
+
+# ------------------------------------------------------ DRSNClassifier(n_members=...)
+def test_the_loss_of_member_logits_is_the_mean_of_the_members_losses():
+    net = DRSNNet(DRSN, criterion=nn.CrossEntropyLoss)
+    net.initialize()
+    logits, y = torch.randn(6, M, N_CLASSES), torch.randint(0, N_CLASSES, (6,))
+    losses = torch.stack([F.cross_entropy(logits[:, m], y, reduction="none") for m in range(M)])
+    assert_close(net.get_loss(logits, y), losses.mean())
+    weights = torch.rand(6)
+    assert_close(net.get_loss(logits, (y, weights)), (losses * weights).mean())
+    # One network's (N, K) logits: unchanged.
+    assert_close(net.get_loss(logits[:, 0], y), losses[0].mean())
+
+
+@pytest.fixture(scope="module")
+def packed_classifier(make_signals):
+    X, y = make_signals(n_per_class=12, length=24)
+    clf = DRSNClassifier(n_members=M, widths=(4, 8), max_epochs=2, random_state=0)
+    return clf.fit(X, y), X
+
+
+def test_a_packed_classifier_predicts_the_members_mean_probability(packed_classifier):
+    clf, X = packed_classifier
+    proba = clf.predict_proba(X)
+    assert proba.shape == (len(X), 2) and clf.config_["n_members"] == M
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    module = clf.net_.module_
+    with torch.no_grad():
+        members = module.train(False).fc(
+            module.forward_features(torch.as_tensor(X[:, None], dtype=torch.float32))
+        )
+    mean = torch.softmax(members.unflatten(1, (M, -1)).double(), dim=2).mean(dim=1)
+    np.testing.assert_allclose(proba, mean.numpy(), atol=1e-6)
+    np.testing.assert_allclose(np.exp(clf.predict_log_proba(X)), proba, atol=1e-12)
+    assert clf.embed(X).shape == (len(X), M * 8)
+
+
+def test_a_packed_classifier_round_trips_through_a_model_file(packed_classifier, tmp_path):
+    clf, X = packed_classifier
+    clf.save(tmp_path / "m.pt")
+    restored = DRSNClassifier.load(tmp_path / "m.pt")
+    assert restored.n_members == M and restored.config_ == clf.config_
+    np.testing.assert_array_equal(restored.predict_proba(X), clf.predict_proba(X))
+
+
+def test_n_members_is_a_plain_hyper_parameter():
+    clf = DRSNClassifier(n_members=4)
+    assert clf.get_params()["n_members"] == 4 and clone(clf).n_members == 4
+    assert DRSNClassifier().n_members == 1
+    with pytest.raises(ValueError, match="n_members"):
+        DRSNClassifier(n_members=0).fit(np.zeros((4, 8)), [0, 1, 0, 1])
+
+
+def test_a_sample_weighted_packed_fit_with_n_init_runs(make_signals):
+    X, y = make_signals(n_per_class=8, length=16)
+    weights = np.linspace(0.5, 2, len(X))
+    clf = DRSNClassifier(n_members=2, n_init=2, widths=(4,), max_epochs=2, random_state=0)
+    clf.fit(X, y, sample_weight=weights)
+    assert np.isfinite(clf.history_[:, "train_loss"]).all()
+
+
+def test_thresholds_of_a_packed_classifier_say_n_members(packed_classifier):
+    clf, X = packed_classifier
+    with pytest.raises(ValueError, match="n_members=3"):
+        clf.thresholds(X)

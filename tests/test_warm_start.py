@@ -51,6 +51,7 @@ def test_a_warm_start_improves_training_on_new_data(tiny_params):
         ("classes", "classes"),
         ("shape", "shape"),
         ("widths", "widths"),
+        ("n_members", "n_members"),
     ],
 )
 def test_a_warm_start_that_cannot_continue_says_why_and_changes_nothing(
@@ -63,9 +64,12 @@ def test_a_warm_start_that_cannot_continue_says_why_and_changes_nothing(
         X2, y2 = signals(n_classes=3)
     elif change == "shape":
         X2, y2 = signals(length=40)
-    else:
+    elif change == "widths":
         X2, y2 = X, y
         clf.set_params(widths=(8, 16))
+    else:
+        X2, y2 = X, y
+        clf.set_params(n_members=2)
     with pytest.raises(ValueError, match=f"warm_start=True.*{match}.*warm_start=False"):
         clf.fit(X2, y2)
     np.testing.assert_array_equal(clf.predict_proba(X), before)
