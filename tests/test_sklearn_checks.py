@@ -19,6 +19,8 @@ ESTIMATORS = [
     DRSNClassifier(shrinkage="cs", recipe="paper", **SMALL),
     DRSNClassifier(shrinkage=None, recipe="paper", **SMALL),
     DRSNClassifier(shrinkage=None, shortcut=False, recipe="paper", **SMALL),
+    # A packed ensemble: member logits in training, the members' mean probability after.
+    DRSNClassifier(shrinkage="cw", widths=(4, 8), n_members=2, **SMALL),
 ]
 
 
