@@ -146,8 +146,7 @@ def resolve_continued_config(
             )
         explicit[name] = value
     config = resolve_config(recipe, explicit, n_train, n_spatial_dims)
-    if "n_members" in explicit:
-        config["n_members"] = explicit["n_members"]
+    config["n_members"] = explicit["n_members"]  # no recipe's, so resolve_config drops it
     return config
 
 

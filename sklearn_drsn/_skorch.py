@@ -149,9 +149,12 @@ class DRSNNet(NeuralNet):
     mean of each sample's cross-entropy times its weight.
 
     A packed ensemble's member logits ``(N, M, n_classes)`` (the module in
-    training mode) give the mean over members of each member's loss, so
-    that every member is trained as it would be alone; in eval mode its
-    ``(N, n_classes)`` log-probabilities give the ensemble's loss.
+    training mode) give the mean over members of each member's loss, which
+    is comparable with one network's loss; each member's gradient is then
+    ``1 / M`` of what it would be alone (Adam is nearly indifferent to that
+    scale, but not its coupled weight decay, and SGD's step shrinks with
+    it). In eval mode the module's ``(N, n_classes)`` log-probabilities
+    give the ensemble's loss.
     """
 
     def get_default_callbacks(self):
