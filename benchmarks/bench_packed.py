@@ -11,7 +11,7 @@ fused Adam where PyTorch has it) of
 
 * one network;
 * M separate networks stepped one after another (M independent fits);
-* one packed network with ``members=M`` (loss: the mean of the members'
+* one packed network with ``members=M`` (loss: the sum of the members'
   cross-entropies, as ``DRSNNet.get_loss`` computes it);
 
 and the ratios. Contenders run round-robin in one process, ``--steps``
@@ -56,9 +56,10 @@ def adam(net: torch.nn.Module) -> torch.optim.Optimizer:
 
 
 def member_loss(out: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    """Cross-entropy of ``(N, K)`` logits, or the members' mean of ``(N, M, K)``."""
+    """Cross-entropy of ``(N, K)`` logits, or the sum over members of ``(N, M, K)``."""
     if out.dim() == 3:
-        return F.cross_entropy(out.transpose(1, 2), y[:, None].expand(-1, out.shape[1]))
+        members = out.shape[1]
+        return members * F.cross_entropy(out.transpose(1, 2), y[:, None].expand(-1, members))
     return F.cross_entropy(out, y)
 
 

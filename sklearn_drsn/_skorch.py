@@ -149,12 +149,12 @@ class DRSNNet(NeuralNet):
     mean of each sample's cross-entropy times its weight.
 
     A packed ensemble's member logits ``(N, M, n_classes)`` (the module in
-    training mode) give the mean over members of each member's loss, which
-    is comparable with one network's loss; each member's gradient is then
-    ``1 / M`` of what it would be alone (Adam is nearly indifferent to that
-    scale, but not its coupled weight decay, and SGD's step shrinks with
-    it). In eval mode the module's ``(N, n_classes)`` log-probabilities
-    give the ensemble's loss.
+    training mode) give the sum over members of each member's loss, so that
+    each member's gradient is exactly what it would be trained alone (a
+    mean would shrink it by ``1 / M``: SGD's steps, and Adam's coupled
+    weight decay relative to it, would change with ``M``); ``train_loss``
+    is then ``M`` times one member's. In eval mode the module's
+    ``(N, n_classes)`` log-probabilities give the ensemble's loss.
     """
 
     def get_default_callbacks(self):
@@ -165,14 +165,18 @@ class DRSNNet(NeuralNet):
 
     def get_loss(self, y_pred, y_true, X=None, training=False):
         y, weights = y_true if isinstance(y_true, tuple) else (y_true, None)
+        members = 1
         if y_pred.dim() == 3:
             # (N, M, K) -> (N, K, M): cross-entropy's layout for a loss per sample and member.
-            y_pred, y = y_pred.transpose(1, 2), y.unsqueeze(1).expand(-1, y_pred.shape[1])
+            members = y_pred.shape[1]
+            y_pred, y = y_pred.transpose(1, 2), y.unsqueeze(1).expand(-1, members)
             if weights is not None:
                 weights = weights.unsqueeze(1)
         if weights is not None:
-            return (F.cross_entropy(y_pred, y, reduction="none") * weights).mean()
-        return super().get_loss(y_pred, y, X=X, training=training)
+            loss = (F.cross_entropy(y_pred, y, reduction="none") * weights).mean()
+        else:
+            loss = super().get_loss(y_pred, y, X=X, training=training)
+        return loss * members  # the sum over members of each member's mean loss
 
     def initialize_optimizer(self, triggered_directly=None):
         kwargs = self.get_params_for("optimizer")

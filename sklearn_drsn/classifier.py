@@ -79,8 +79,10 @@ class DRSNClassifier(PredictionMixin, ModelFileMixin, ClassifierMixin, BaseEstim
         Networks trained together as one packed ensemble (Laurent et al.,
         2023): each member is the same architecture with its own weights
         and BatchNorm statistics, all members see the same mini-batches, and
-        the training loss is the mean of the members' losses. The
-        probabilities are the mean of the members'. On small data a step of
+        the training loss is the sum of the members' losses (so each member
+        trains exactly as it would alone; ``history_``'s ``train_loss`` is
+        ``n_members`` times one member's). The probabilities are the mean
+        of the members'. On small data a step of
         ``n_members`` packed networks costs far less than ``n_members``
         fits (see :class:`sklearn_drsn.nn.DRSN`'s ``members``). ``embed``
         then returns the members' embeddings side by side, and

@@ -214,14 +214,15 @@ def test_members_must_be_a_positive_int(members):
 
 
 # ------------------------------------------------------ DRSNClassifier(n_members=...)
-def test_the_loss_of_member_logits_is_the_mean_of_the_members_losses():
+def test_the_loss_of_member_logits_is_the_sum_of_the_members_losses():
+    # A sum, so that each member's gradient is the one it would get trained alone.
     net = DRSNNet(DRSN, criterion=nn.CrossEntropyLoss)
     net.initialize()
     logits, y = torch.randn(6, M, N_CLASSES), torch.randint(0, N_CLASSES, (6,))
     losses = torch.stack([F.cross_entropy(logits[:, m], y, reduction="none") for m in range(M)])
-    assert_close(net.get_loss(logits, y), losses.mean())
+    assert_close(net.get_loss(logits, y), losses.mean(dim=1).sum())
     weights = torch.rand(6)
-    assert_close(net.get_loss(logits, (y, weights)), (losses * weights).mean())
+    assert_close(net.get_loss(logits, (y, weights)), (losses * weights).mean(dim=1).sum())
     # One network's (N, K) logits: unchanged.
     assert_close(net.get_loss(logits[:, 0], y), losses[0].mean())
 
