@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import os
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -114,14 +115,14 @@ def _cv_accuracies(cv_rows: list[dict], dataset: str, model: str) -> list[float]
     return [float(np.mean(a)) for a in by_seed.values() if len(a) == max(n_folds)]
 
 
-def summary(path: Path, cv_path: Path | None = None) -> str:
+def summary(path: Path, cv_paths: Sequence[Path] = ()) -> str:
     """One row per data set and model: mean (std) accuracy in % and the number of seeds.
 
-    With ``cv_path`` (the CSV of ``select_defaults.py``), a first column gives
+    With ``cv_paths`` (CSVs of ``select_defaults.py``), a first column gives
     the clean CV accuracy inside the TRAIN split, beside the test columns.
     """
     rows = read_rows(path, FIELDS)
-    cv_rows = read_rows(cv_path, CV_FIELDS) if cv_path is not None else None
+    cv_rows = [r for p in cv_paths for r in read_rows(p, CV_FIELDS)] if cv_paths else None
     noisy = sorted({r["snr_db"] for r in rows} - {"clean"}, key=float, reverse=True)
     conditions = ["clean", *noisy]
     header = [
@@ -141,6 +142,8 @@ def summary(path: Path, cv_path: Path | None = None) -> str:
                 acc = [float(r["accuracy"]) * 100 for r in rows
                        if (r["dataset"], r["model"], r["snr_db"]) == key]  # fmt: skip
                 cells.append(_cell(acc))
+            if not any(cells[2:]):
+                continue  # a model not run on this data set
             cells.append(PUBLISHED_RESNET[dataset] if model == "ResNet" else "")
             lines.append(cells)
     return "\n".join(",".join(f'"{c}"' for c in line) for line in lines)
@@ -159,8 +162,9 @@ def main() -> None:
     p.add_argument(
         "--cv",
         type=Path,
-        default=None,
-        help="the CSV of select_defaults.py: its CV accuracies go in a column of the summary",
+        nargs="+",
+        default=(),
+        help="CSVs of select_defaults.py: their CV accuracies go in a column of the summary",
     )
     p.add_argument("--resume", action="store_true", help="skip the runs already in --out")
     args = p.parse_args()
