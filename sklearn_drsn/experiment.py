@@ -364,6 +364,7 @@ _CONFIG_TEXT: dict[str, Callable[[object], str]] = {
     "lr_schedule": lambda v: f"{v} schedule",
     "batch_size": lambda v: f"batch {v}",
     "max_epochs": lambda v: f"{v} epoch{'s' if v != 1 else ''}",
+    "n_members": lambda v: f"{v} packed members",
 }
 
 
@@ -380,16 +381,22 @@ def _describe_deep_fit(model) -> str:
     >>> config = dict(widths=(32, 64, 128), kernel_size=7, batch_size=16, max_epochs=150, m=4)
     >>> _describe_deep_fit(SimpleNamespace(recipe="auto", recipe_="small", config_=config))
     'recipe auto -> small (widths 32-64-128, kernel 7, batch 16, 150 epochs, m=4)'
-    >>> config["recipe_rule"] = "2-D input"
+    >>> config.update(recipe_rule="2-D input", n_members=1)
     >>> _describe_deep_fit(SimpleNamespace(recipe="auto", recipe_="small", config_=config))
     'recipe auto -> small for 2-D input (widths 32-64-128, kernel 7, batch 16, 150 epochs, m=4)'
+    >>> config["n_members"] = 4
+    >>> _describe_deep_fit(SimpleNamespace(recipe="small", recipe_="small", config_=config))
+    'recipe small (widths 32-64-128, kernel 7, batch 16, 150 epochs, 4 packed members, m=4)'
     >>> _describe_deep_fit(object())
     ''
     """
     config = getattr(model, "config_", None)
     if config is None:
         return ""
-    parts = [_CONFIG_TEXT[key](config[key]) for key in _CONFIG_TEXT if key in config]
+    shown = {key for key in _CONFIG_TEXT if key in config} - (
+        {"n_members"} if config.get("n_members") == 1 else set()  # one network: nothing to say
+    )
+    parts = [_CONFIG_TEXT[key](config[key]) for key in _CONFIG_TEXT if key in shown]
     known = {*_CONFIG_TEXT, "recipe_rule"}
     parts += [f"{key}={value}" for key, value in config.items() if key not in known]
     if getattr(model, "n_init", 1) > 1:
