@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 from _resume import save, start, write_summary
 from joblib import Parallel, delayed
-from select_defaults import DIGITS_TRAIN
+from select_defaults import DIGITS_TRAIN, seed_scores
 from select_defaults import FIELDS as CV_FIELDS
 
 from sklearn_drsn.results import read_rows
@@ -105,16 +105,6 @@ def _cell(accuracies: list[float]) -> str:
     return f"{np.mean(accuracies):.1f} ± {np.std(accuracies):.1f} (n={len(accuracies)})"
 
 
-def _cv_accuracies(cv_rows: list[dict], dataset: str, model: str) -> list[float]:
-    """Per seed, the mean CV accuracy in % inside the TRAIN split (complete seeds only)."""
-    by_seed: dict[str, list[float]] = {}
-    for r in cv_rows:
-        if (r["dataset"], r["candidate"]) == (dataset, CV_CANDIDATES[model]):
-            by_seed.setdefault(r["seed"], []).append(float(r["accuracy"]) * 100)
-    n_folds = {int(r["n_folds"]) for r in cv_rows} or {0}
-    return [float(np.mean(a)) for a in by_seed.values() if len(a) == max(n_folds)]
-
-
 def summary(path: Path, cv_paths: Sequence[Path] = ()) -> str:
     """One row per data set and model: mean (std) accuracy in % and the number of seeds.
 
@@ -123,6 +113,8 @@ def summary(path: Path, cv_paths: Sequence[Path] = ()) -> str:
     """
     rows = read_rows(path, FIELDS)
     cv_rows = [r for p in cv_paths for r in read_rows(p, CV_FIELDS)] if cv_paths else None
+    # Per (data set, candidate), per seed with every fold: the mean CV accuracy.
+    cv_scores = seed_scores(cv_rows, max(int(r["n_folds"]) for r in cv_rows)) if cv_rows else {}
     noisy = sorted({r["snr_db"] for r in rows} - {"clean"}, key=float, reverse=True)
     conditions = ["clean", *noisy]
     header = [
@@ -136,7 +128,8 @@ def summary(path: Path, cv_paths: Sequence[Path] = ()) -> str:
         for model in MODELS:
             cells = [dataset, model]
             if cv_rows is not None:
-                cells.append(_cell(_cv_accuracies(cv_rows, dataset, model)))
+                seeds = cv_scores.get((dataset, CV_CANDIDATES[model]), {}).values()
+                cells.append(_cell([100 * score["accuracy"] for score in seeds]))
             for condition in conditions:
                 key = (dataset, model, condition)
                 acc = [float(r["accuracy"]) * 100 for r in rows
