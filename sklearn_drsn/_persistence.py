@@ -16,7 +16,7 @@ import numpy as np
 import torch
 from sklearn.utils.validation import check_is_fitted
 
-from ._recipes import RECIPES
+from ._recipes import RECIPES, UNRECORDED_ARCHITECTURE
 from ._training import make_net
 from ._version import __version__
 
@@ -150,7 +150,8 @@ def load_classifier(cls, path):
     estimator = cls(**{**old_defaults, **payload["params"]})
     config = {**payload["config"], "widths": tuple(payload["config"]["widths"])}
     config.setdefault("recipe_rule", "not recorded")  # saved before the rule was recorded
-    config.setdefault("n_members", 1)  # saved before packed ensembles
+    for name, value in UNRECORDED_ARCHITECTURE.items():  # saved before these keys existed
+        config.setdefault(name, value)
     device = payload["device"]
     if device.startswith("cuda") and not torch.cuda.is_available():
         device = "cpu"

@@ -104,7 +104,7 @@ def make_net(
         module__shortcut=params["shortcut"],
         module__threshold_batch_norm=params["threshold_batch_norm"],
         module__ndim=ndim,
-        module__members=config.get("n_members", 1),
+        module__members=config["n_members"],
         criterion=torch.nn.CrossEntropyLoss,
         optimizer=OPTIMIZERS[config["optimizer"]],
         lr=config["lr"],

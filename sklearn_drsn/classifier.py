@@ -446,13 +446,15 @@ or (n_samples, channels, height, width)
         if fitted is None:
             recipe, rule = choose_recipe(self.recipe, n_train, n_spatial_dims)
             config = resolve_config(recipe, explicit, n_train, n_spatial_dims)
+            config["n_members"] = int(self.n_members)  # no recipe's: resolve_config leaves it out
         else:
+            # The fitted architecture, n_members included (a change is refused).
             recipe, rule = fitted["recipe_"], "warm start"
             config = resolve_continued_config(
                 recipe, fitted["config_"], {**explicit, "n_members": self.n_members},
                 n_train, n_spatial_dims,
             )  # fmt: skip
-        return recipe, {**config, "n_members": int(self.n_members), "recipe_rule": rule}
+        return recipe, {**config, "recipe_rule": rule}
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
