@@ -103,7 +103,22 @@ CANDIDATES: dict[str, dict] = {
     "cs": {"shrinkage": "cs"},
     # Four networks packed into one (Laurent et al., 2023): the seed-spread lever of issue 22.
     "packed4": {"n_members": 4},
+    # Fewer, larger steps (issue 25): each epoch is a few near-equal batches (at most 32
+    # signals), at least min_epochs epochs and min_steps steps; see batch_schedule.
+    # "k4-e60" is the default for signals since then (its rows are "default" in the CSVs).
+    "k2": {"schedule": dict(steps_per_epoch=2, min_steps=200, min_epochs=100)},
+    "k2-lr3": {"schedule": dict(steps_per_epoch=2, min_steps=200, min_epochs=100), "lr": 3e-3},
+    "k4-e60": {"schedule": dict(steps_per_epoch=4, min_steps=240, min_epochs=60), "lr": 2e-3},
+    # The small recipe's schedule for signals before issue 25 (batches of a tenth within
+    # 2..16, at least 1,500 steps and 100 epochs, Adam at 1e-3), alone and with the
+    # candidates that were measured with it.
+    "tenth-1500": {"schedule": "tenth-1500"},
+    "resnet-tenth-1500": {"schedule": "tenth-1500", "shrinkage": None},
+    "packed4-tenth-1500": {"schedule": "tenth-1500", "n_members": 4},
 }
+
+#: Largest batch of the scheduled candidates.
+SCHEDULE_MAX_BATCH = 32
 
 FIELDS = ["dataset", "candidate", "seed", "n_folds", "fold", "accuracy", "fit_seconds",
           "fit_cpu_seconds", "n_train", "recipe", "max_epochs", "n_epochs"]  # fmt: skip
@@ -153,6 +168,48 @@ def tasks(datasets, candidates, seeds, n_folds, done=frozenset()) -> list[tuple]
     return todo
 
 
+def batch_schedule(
+    n_train: int, steps_per_epoch: int, min_steps: int, min_epochs: int
+) -> dict[str, int]:
+    """``batch_size`` and ``max_epochs`` for ``steps_per_epoch`` near-equal batches an epoch.
+
+    >>> batch_schedule(50, 2, 200, 100)
+    {'batch_size': 25, 'max_epochs': 100}
+    >>> batch_schedule(180, 2, 200, 100)  # batches capped at SCHEDULE_MAX_BATCH
+    {'batch_size': 32, 'max_epochs': 100}
+    """
+    batch = int(np.clip(-(-n_train // steps_per_epoch), 2, SCHEDULE_MAX_BATCH))
+    per_epoch = -(-n_train // batch)
+    return {"batch_size": batch, "max_epochs": max(min_epochs, -(-min_steps // per_epoch))}
+
+
+def tenth_schedule(n_train: int) -> dict:
+    """The small recipe's schedule for signals before issue 25 (``tenth-1500``).
+
+    >>> tenth_schedule(50)
+    {'batch_size': 5, 'max_epochs': 150, 'lr': 0.001}
+    """
+    batch = int(np.clip(n_train // 10, 2, 16))
+    per_epoch = -(-n_train // batch)
+    epochs = int(np.clip(-(-1500 // per_epoch), 100, 500))
+    return {"batch_size": batch, "max_epochs": epochs, "lr": 1e-3}
+
+
+def candidate_params(candidate: str, n_train: int) -> dict:
+    """``DRSNClassifier`` hyper-parameters of ``candidate`` for a fit on ``n_train`` signals.
+
+    >>> candidate_params("k4-e60", 50)
+    {'lr': 0.002, 'batch_size': 13, 'max_epochs': 60}
+    """
+    params = dict(CANDIDATES[candidate])
+    schedule = params.pop("schedule", None)
+    if schedule == "tenth-1500":
+        params.update(tenth_schedule(n_train))
+    elif schedule is not None:
+        params.update(batch_schedule(n_train, **schedule))
+    return params
+
+
 def run_fold(dataset: str, candidate: str, seed: int, n_folds: int, fold: int) -> dict:
     """Fit one candidate on all folds but ``fold`` of the train part, score it on ``fold``."""
     from sklearn.model_selection import StratifiedKFold
@@ -162,7 +219,8 @@ def run_fold(dataset: str, candidate: str, seed: int, n_folds: int, fold: int) -
     X, y = load(dataset)
     splits = StratifiedKFold(n_folds, shuffle=True, random_state=seed).split(X, y)
     train, valid = list(splits)[fold]
-    clf = DRSNClassifier(**{"n_threads": 1, **CANDIDATES[candidate], "random_state": seed})
+    params = candidate_params(candidate, len(train))
+    clf = DRSNClassifier(**{"n_threads": 1, **params, "random_state": seed})
     wall, cpu = time.perf_counter(), time.process_time()
     clf.fit(X[train], y[train])
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
