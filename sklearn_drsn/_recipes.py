@@ -25,8 +25,8 @@ __all__ = [
 #: Hyper-parameters that ``recipe`` fills in where the caller leaves them None.
 #: "paper": Zhao et al.'s network and training (25,920 training signals of 2,048).
 #: "small": for the few hundred signals or fewer of most real archives: wider,
-#: larger kernels, one unit a stage, Adam, batches of a tenth of the training
-#: set and a minimum number of optimiser steps (docs: user_guide/real_data.rst).
+#: larger kernels, one unit a stage, Adam, and batches and epochs by the size of
+#: the training set (SMALL_SCHEDULE; docs: user_guide/real_data.rst).
 RECIPES: dict[str, dict] = {
     "paper": dict(
         widths=(4, 8, 16), blocks_per_stage=4, kernel_size=3, max_epochs=100, batch_size=128,
@@ -34,7 +34,7 @@ RECIPES: dict[str, dict] = {
     ),
     "small": dict(
         widths=(32, 64, 128), blocks_per_stage=1, kernel_size=7, max_epochs=None, batch_size=None,
-        lr=1e-3, lr_schedule="cosine", optimizer="adam",
+        lr=None, lr_schedule="cosine", optimizer="adam",
     ),
 }  # fmt: skip
 
@@ -48,13 +48,46 @@ UNRECORDED_ARCHITECTURE = {"n_members": 1}
 #: (after any validation split) on, "small" below it; 2-D input always gets
 #: "small" (docs: user_guide/classifier.rst, "Recipes").
 AUTO_PAPER_MIN_SAMPLES = 1000
-SMALL_MIN_STEPS = 1500
-#: Bounds on the small recipe's epochs, by the number of spatial dimensions.
-#: 1-D keeps a floor of 100 epochs; 2-D takes its 1,500 steps with no floor, which kept
-#: a default fit on the pool's images within twice the paper recipe's time while beating
-#: it in CV (docs: selection_protocol.rst); the floor itself was not measured on images.
-SMALL_EPOCHS = {1: (100, 500), 2: (1, 500)}
-SMALL_BATCH = (2, 16)  # a tenth of the training signals, within these bounds
+#: The small recipe's batch, epochs and learning rate, by the number of spatial dimensions:
+#: batches of ``n_train / batch_divisor`` signals (rounded up or down, within 2 and
+#: ``max_batch``), enough epochs for ``min_steps`` optimiser steps (within ``epochs``).
+#: 1-D: four batches an epoch and at least 60 epochs at twice the learning rate, which
+#: matched or beat the older rule (batches of a tenth, 1,500 steps at 1e-3) in CV on the
+#: pool at about a sixth of its steps (docs: selection_protocol.rst, "Fewer, larger steps").
+#: 2-D: batches of a tenth and 1,500 steps with no epoch floor, which beat the paper
+#: recipe in CV within twice its fit time (docs: selection_protocol.rst).
+SMALL_SCHEDULE: dict[int, dict] = {
+    1: dict(batch_divisor=4, round_up=True, max_batch=32, min_steps=240, epochs=(60, 500),
+            lr=2e-3),
+    2: dict(batch_divisor=10, round_up=False, max_batch=16, min_steps=1500, epochs=(1, 500),
+            lr=1e-3),
+}  # fmt: skip
+
+
+def small_schedule(
+    n_train: int, n_spatial_dims: int = 1, batch_size: int | None = None
+) -> tuple[int, int]:
+    """``(batch_size, max_epochs)`` of the small recipe for ``n_train`` training signals.
+
+    A given ``batch_size`` is kept, and the epochs are counted for it.
+
+    Examples
+    --------
+    >>> small_schedule(50)
+    (13, 60)
+    >>> small_schedule(50, batch_size=5)
+    (5, 60)
+    >>> small_schedule(833, n_spatial_dims=2)
+    (16, 29)
+    """
+    rule = SMALL_SCHEDULE[n_spatial_dims]
+    if batch_size is None:
+        quotient, remainder = divmod(n_train, rule["batch_divisor"])
+        batch = quotient + (rule["round_up"] and remainder > 0)
+        batch_size = int(np.clip(batch, 2, rule["max_batch"]))
+    steps_per_epoch = max(1, -(-n_train // batch_size))
+    epochs = int(np.clip(-(-rule["min_steps"] // steps_per_epoch), *rule["epochs"]))
+    return batch_size, epochs
 
 
 def choose_recipe(recipe: str, n_train: int, n_spatial_dims: int = 1) -> tuple[str, str]:
@@ -86,15 +119,13 @@ def resolve_config(
     """The recipe's values with the caller's non-None ``explicit`` values on top.
 
     ``recipe`` is "paper" or "small" (see :func:`choose_recipe`). For
-    "small", the batch is a tenth of ``n_train`` (within ``SMALL_BATCH``)
-    and the epochs give at least ``SMALL_MIN_STEPS`` optimiser steps (within
-    ``SMALL_EPOCHS[n_spatial_dims]``), unless given.
+    "small", batch and epochs come from :func:`small_schedule` unless given.
 
     Examples
     --------
     >>> config = resolve_config("small", {"lr": 0.01}, n_train=50)
     >>> config["lr"], config["batch_size"], config["max_epochs"]
-    (0.01, 5, 150)
+    (0.01, 13, 60)
     >>> resolve_config("small", {}, n_train=833, n_spatial_dims=2)["max_epochs"]
     29
     """
@@ -103,12 +134,13 @@ def resolve_config(
         value = explicit.get(name)
         config[name] = default if value is None else value
     config["widths"] = tuple(int(w) for w in config["widths"])
-    if config["batch_size"] is None:
-        config["batch_size"] = int(np.clip(n_train // 10, *SMALL_BATCH))
-    if config["max_epochs"] is None:
-        steps_per_epoch = max(1, -(-n_train // config["batch_size"]))
-        epochs = -(-SMALL_MIN_STEPS // steps_per_epoch)
-        config["max_epochs"] = int(np.clip(epochs, *SMALL_EPOCHS[n_spatial_dims]))
+    if config["batch_size"] is None or config["max_epochs"] is None:
+        batch, epochs = small_schedule(n_train, n_spatial_dims, config["batch_size"])
+        config["batch_size"] = batch
+        if config["max_epochs"] is None:
+            config["max_epochs"] = epochs
+    if config["lr"] is None:
+        config["lr"] = SMALL_SCHEDULE[n_spatial_dims]["lr"]
     return config
 
 
@@ -128,7 +160,7 @@ def resolve_continued_config(
     >>> fitted = resolve_config("small", {}, n_train=2000)
     >>> config = resolve_continued_config("small", fitted, {"lr": 1e-4}, n_train=40)
     >>> config["widths"], config["lr"], config["batch_size"]
-    ((32, 64, 128), 0.0001, 4)
+    ((32, 64, 128), 0.0001, 10)
     """
     explicit = dict(explicit)
     for name in ARCHITECTURE_KEYS:

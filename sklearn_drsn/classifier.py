@@ -89,14 +89,17 @@ class DRSNClassifier(PredictionMixin, ModelFileMixin, ClassifierMixin, BaseEstim
         ``thresholds`` is not available.
     max_epochs : int or None, default=None
         Training epochs (fewer when early stopping triggers). None: 100
-        ("paper"); for "small", enough epochs for 1,500 optimiser steps,
-        between 100 and 500.
+        ("paper"); for "small", 60 for signals (more for fewer than 10
+        signals, to make 240 optimiser steps), and enough for 1,500 steps
+        (at most 500 epochs) for images.
     batch_size : int or None, default=None
-        Mini-batch size. None: 128 ("paper"); for "small", a tenth of the
-        training signals, between 2 and 16 (the published ResNet's rule,
-        which caps it at 64: 3 for 36 signals, 16 from 160 on).
+        Mini-batch size. None: 128 ("paper"); for "small", a quarter of the
+        training signals rounded up, between 2 and 32, for signals (four
+        batches an epoch: 13 for 50 signals); a tenth, between 2 and 16,
+        for images.
     lr : float or None, default=None
-        Initial learning rate. None: 0.1 ("paper"), 1e-3 ("small").
+        Initial learning rate. None: 0.1 ("paper"); for "small", 2e-3 for
+        signals and 1e-3 for images.
     momentum : float, default=0.9
         Momentum of SGD (ignored by the Adam optimizers).
     weight_decay : float, default=1e-4

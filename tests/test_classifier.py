@@ -14,7 +14,7 @@ from sklearn.exceptions import NotFittedError
 import sklearn_drsn._training
 from sklearn_drsn import DRSNClassifier
 from sklearn_drsn._inference import INFERENCE_BATCH as _INFERENCE_BATCH
-from sklearn_drsn._recipes import choose_recipe, resolve_config
+from sklearn_drsn._recipes import SMALL_SCHEDULE, choose_recipe, resolve_config, small_schedule
 from sklearn_drsn._training import candidate_seeds as _candidate_seeds
 
 # The paper's recipe on a shortened network: these tests are about the contract.
@@ -314,9 +314,18 @@ def test_auto_recipe_for_images_records_its_rule_in_config(make_signals):
     assert continued.config_["recipe_rule"] == "warm start"
 
 
-@pytest.mark.parametrize("n_train, epochs", [(16, 188), (36, 125), (400, 100), (160, 150)])
-def test_small_recipe_trains_for_a_minimum_number_of_steps(n_train, epochs):
-    assert resolved(n_train, "small")[1]["max_epochs"] == epochs
+@pytest.mark.parametrize(
+    "n_train, batch, epochs",
+    [(9, 3, 80), (16, 4, 60), (36, 9, 60), (50, 13, 60), (400, 32, 60), (999, 32, 60)],
+)
+def test_small_recipe_for_signals_takes_four_large_batches_an_epoch(n_train, batch, epochs):
+    config = resolved(n_train, "small")[1]
+    assert (config["batch_size"], config["max_epochs"], config["lr"]) == (batch, epochs, 2e-3)
+
+
+def test_small_recipe_for_images_keeps_its_learning_rate():
+    assert resolved(833, "small", n_spatial_dims=2)[1]["lr"] == 1e-3
+    assert resolved(833, "small", n_spatial_dims=2, lr=0.01)[1]["lr"] == 0.01
 
 
 @pytest.mark.parametrize("n_train, epochs", [(36, 125), (400, 60), (833, 29), (60_000, 1)])
@@ -324,33 +333,41 @@ def test_small_recipe_for_images_takes_its_steps_without_an_epoch_floor(n_train,
     assert resolved(n_train, "small", n_spatial_dims=2)[1]["max_epochs"] == epochs
 
 
-@pytest.mark.parametrize(
-    "n_train, batch", [(5, 2), (29, 2), (36, 3), (50, 5), (67, 6), (159, 15), (160, 16), (999, 16)]
-)
-def test_small_recipe_batches_a_tenth_of_the_training_set(n_train, batch):
-    assert resolved(n_train, "small")[1]["batch_size"] == batch
-    explicit = resolved(n_train, "small", batch_size=8)[1]
-    assert explicit["batch_size"] == 8
+@pytest.mark.parametrize("n_spatial_dims", [1, 2])
+@pytest.mark.parametrize("n_train", [5, 29, 36, 50, 999])
+def test_an_explicit_batch_size_wins_and_the_epochs_follow_it(n_train, n_spatial_dims):
+    config = resolved(n_train, "small", n_spatial_dims, batch_size=2)[1]
+    assert config["batch_size"] == 2
+    assert config["max_epochs"] == small_schedule(n_train, n_spatial_dims, batch_size=2)[1]
+    rule = SMALL_SCHEDULE[n_spatial_dims]
+    assert config["max_epochs"] * -(-n_train // 2) >= min(
+        rule["min_steps"], rule["epochs"][1] * -(-n_train // 2)
+    )
 
 
 @settings(max_examples=200, deadline=None)
 @given(n_train=st.integers(2, 5000), n_spatial_dims=st.sampled_from([1, 2]))
 def test_small_recipe_steps_and_batches_stay_in_their_bounds(n_train, n_spatial_dims):
+    rule = SMALL_SCHEDULE[n_spatial_dims]
     config = resolved(n_train, "small", n_spatial_dims)[1]
-    assert 2 <= config["batch_size"] <= min(16, max(2, n_train // 10))
-    steps_per_epoch = -(-n_train // config["batch_size"])
-    steps = config["max_epochs"] * steps_per_epoch
-    assert steps >= 1500 or config["max_epochs"] == 500
-    floor = 100 if n_spatial_dims == 1 else 1
-    assert floor <= config["max_epochs"] <= 500
-    if n_spatial_dims == 2:  # no more epochs than the 1,500 steps need
-        assert (config["max_epochs"] - 1) * steps_per_epoch < 1500
+    batch, epochs = config["batch_size"], config["max_epochs"]
+    assert 2 <= batch <= rule["max_batch"]
+    steps_per_epoch = -(-n_train // batch)
+    # n_train / batch_divisor, rounded up or down as the rule says, unless clipped.
+    exact = n_train / rule["batch_divisor"]
+    if 2 < batch < rule["max_batch"]:
+        assert (exact <= batch < exact + 1) if rule["round_up"] else (exact - 1 < batch <= exact)
+    low, high = rule["epochs"]
+    assert low <= epochs <= high
+    assert epochs * steps_per_epoch >= rule["min_steps"] or epochs == high
+    # No more epochs than the minimum steps need, above the floor.
+    assert epochs == low or (epochs - 1) * steps_per_epoch < rule["min_steps"]
 
 
 def test_the_auto_recipe_batch_uses_the_signals_left_after_the_validation_split(make_signals):
     X, y = make_signals(n_per_class=40, length=32)  # 80 signals, 60 after the split
     clf = DRSNClassifier(validation_fraction=0.25, max_epochs=1, random_state=0).fit(X, y)
-    assert clf.config_["batch_size"] == 6
+    assert clf.config_["batch_size"] == small_schedule(60)[0] != small_schedule(80)[0]
 
 
 @pytest.mark.parametrize("recipe, units", [("paper", 4), ("small", 1)])

@@ -5,6 +5,7 @@ import pytest
 from sklearn.base import clone
 
 from sklearn_drsn import DRSNClassifier
+from sklearn_drsn._recipes import small_schedule
 
 
 def signals(n=30, length=32, seed=0, n_classes=2):
@@ -79,7 +80,8 @@ def test_a_warm_start_keeps_the_recipe_and_resolves_the_training_anew():
     X, y = signals(n=60)
     clf = DRSNClassifier(widths=(4, 8), max_epochs=2, random_state=0, warm_start=True)
     clf.fit(X, y)
-    assert clf.config_["batch_size"] == 6  # a tenth of 60
+    assert clf.config_["batch_size"] == small_schedule(60)[0]
     clf.fit(X[:30], y[:30])
     assert clf.recipe_ == "small"
-    assert clf.config_["batch_size"] == 3 and clf.config_["widths"] == (4, 8)
+    assert clf.config_["batch_size"] == small_schedule(30)[0] != small_schedule(60)[0]
+    assert clf.config_["widths"] == (4, 8)
