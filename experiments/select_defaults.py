@@ -18,6 +18,8 @@ on where it stopped.
         --seeds 0-2 --folds 3 --jobs 2 --out select_defaults.csv
     python experiments/select_defaults.py --out select_defaults.csv --resume ...  # goes on
     python experiments/select_defaults.py --summary --out select_defaults.csv --baseline paper
+    python experiments/select_defaults.py --summary --out select_defaults.csv \
+        --candidates small,small-e25 --baseline paper  # only these and the baseline
 
 The summary prints, per data set and candidate, the mean ± sample std over
 seeds of each seed's mean CV accuracy, the per-seed values, the mean wall
@@ -260,7 +262,7 @@ def seed_scores(rows: Sequence[dict], n_folds: int) -> dict[tuple[str, str], dic
                     "accuracy": float(np.mean([float(f["accuracy"]) for f in fs])),
                     "fit_seconds": float(np.mean([float(f["fit_seconds"]) for f in fs])),
                     "fit_cpu_seconds": float(
-                        np.mean([float(f.get("fit_cpu_seconds", "nan")) for f in fs])
+                        np.mean([float(f.get("fit_cpu_seconds") or "nan") for f in fs])
                     ),
                 }
     return scores
@@ -335,7 +337,11 @@ def format_summary(rows: Sequence[dict], n_folds: int, baseline: str) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--datasets", default=",".join(DATASETS), help="comma-separated, of the pool")
-    p.add_argument("--candidates", default="default", help="comma-separated names of CANDIDATES")
+    p.add_argument(
+        "--candidates",
+        help="comma-separated names of CANDIDATES: those to run (default: default) and to "
+        "summarise with the baseline (default: every candidate in --out)",
+    )
     p.add_argument("--seeds", default="0-2", help='e.g. "0-9" or "0,3,5"')
     p.add_argument("--folds", type=int, default=3, help="stratified folds inside the train part")
     p.add_argument("--jobs", type=int, default=2, help="fits at a time (one thread each)")
@@ -349,7 +355,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if not args.summary:
         datasets = parse_names(args.datasets, list(DATASETS), "data sets")
-        candidates = parse_names(args.candidates, list(CANDIDATES), "candidates")
+        candidates = parse_names(args.candidates or "default", list(CANDIDATES), "candidates")
         if args.out.exists() and not args.resume:
             raise SystemExit(f"{args.out} exists: pass --resume to go on, or another --out")
         done = completed(args.out, FIELDS, KEY)
@@ -359,7 +365,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         parallel = Parallel(n_jobs=args.jobs, return_as="generator_unordered")
         save(parallel(delayed(run_fold)(*t) for t in todo), args.out, FIELDS)
-    print(format_summary(read_rows(args.out, FIELDS), args.folds, args.baseline))
+    rows = read_rows(args.out, FIELDS)
+    if args.candidates:  # the pooled ranks need cells that every shown candidate has
+        shown = {*args.candidates.split(","), args.baseline}
+        rows = [r for r in rows if r["candidate"] in shown]
+    print(format_summary(rows, args.folds, args.baseline))
     return 0
 
 

@@ -130,3 +130,19 @@ def test_equal_fold_means_are_ties_whatever_their_last_bits():
     table = {t["candidate"]: t for t in sd.summary(rows, 3, baseline="y")}
     assert table["x"]["wins"] == 0
     assert sd.mean_ranks(sd.seed_scores(rows, 3), ["x", "y"]) == {"x": 1.5, "y": 1.5}
+
+
+def test_the_summary_shows_the_named_candidates_and_the_baseline(tmp_path, capsys):
+    out = tmp_path / "rows.csv"
+    rows = [row("a", c, 0, f, acc) for c, acc in [("x", 0.5), ("y", 0.7)] for f in range(2)]
+    rows += [row("b", "z", 0, f, 0.9) for f in range(2)]  # a candidate on another data set
+    sd.save(rows, out, sd.FIELDS)
+    capsys.readouterr()
+    sd.main(
+        ["--summary", "--out", str(out), "--folds", "2", "--candidates", "y", "--baseline", "x"]
+    )
+    printed = capsys.readouterr().out
+    assert " z " not in printed and " y " in printed and " x " in printed
+    assert "x 2.00, y 1.00" in printed
+    sd.main(["--summary", "--out", str(out), "--folds", "2", "--baseline", "x"])
+    assert " z " in capsys.readouterr().out
