@@ -105,6 +105,18 @@ DATASETS: dict[str, Callable[[], tuple[np.ndarray, np.ndarray]]] = {
     "digits-10db": functools.partial(_digits, 10.0),
 }
 
+
+def _few_batches(batches: int, min_steps: int, min_epochs: int, lr: float) -> dict:
+    """A schedule rule: ``batches`` near-equal batches an epoch, of at most 32 signals."""
+    return dict(batch_divisor=batches, round_up=True, max_batch=32, min_steps=min_steps,
+                epochs=(min_epochs, 500), lr=lr)  # fmt: skip
+
+
+#: The small recipe's schedule for signals before issue 25: batches of a tenth within
+#: 2..16, at least 1,500 steps and 100 epochs, Adam at 1e-3.
+TENTH_1500 = dict(batch_divisor=10, round_up=False, max_batch=16, min_steps=1500,
+                  epochs=(100, 500), lr=1e-3)  # fmt: skip
+
 #: Candidate defaults: name -> DRSNClassifier hyper-parameters on top of its defaults.
 CANDIDATES: dict[str, dict] = {
     "default": {},
@@ -117,22 +129,19 @@ CANDIDATES: dict[str, dict] = {
     # Four networks packed into one (Laurent et al., 2023): the seed-spread lever of issue 22.
     "packed4": {"n_members": 4},
     # Fewer, larger steps (issue 25): each epoch is a few near-equal batches (at most 32
-    # signals), at least min_epochs epochs and min_steps steps; see batch_schedule.
-    # "k4-e60" is the default for signals since then (its rows are "default" in the CSVs).
-    "k2": {"schedule": dict(steps_per_epoch=2, min_steps=200, min_epochs=100)},
-    "k2-lr3": {"schedule": dict(steps_per_epoch=2, min_steps=200, min_epochs=100), "lr": 3e-3},
-    "k4-e60": {"schedule": dict(steps_per_epoch=4, min_steps=240, min_epochs=60), "lr": 2e-3},
-    "k4-e60-lr1": {"schedule": dict(steps_per_epoch=4, min_steps=240, min_epochs=60), "lr": 1e-3},
-    # The small recipe's schedule for signals before issue 25 (batches of a tenth within
-    # 2..16, at least 1,500 steps and 100 epochs, Adam at 1e-3), alone and with the
+    # signals), for at least min_steps steps and epochs[0] epochs; rules of the form of
+    # _recipes.SMALL_SCHEDULE. "k4-e60" is SMALL_SCHEDULE[1], the default for signals
+    # since then (its rows are "default" in the CSVs).
+    "k2": {"schedule": _few_batches(2, min_steps=200, min_epochs=100, lr=1e-3)},
+    "k2-lr3": {"schedule": _few_batches(2, min_steps=200, min_epochs=100, lr=3e-3)},
+    "k4-e60": {"schedule": _few_batches(4, min_steps=240, min_epochs=60, lr=2e-3)},
+    "k4-e60-lr1": {"schedule": _few_batches(4, min_steps=240, min_epochs=60, lr=1e-3)},
+    # The small recipe's schedule for signals before issue 25, alone and with the
     # candidates that were measured with it.
-    "tenth-1500": {"schedule": "tenth-1500"},
-    "resnet-tenth-1500": {"schedule": "tenth-1500", "shrinkage": None},
-    "packed4-tenth-1500": {"schedule": "tenth-1500", "n_members": 4},
+    "tenth-1500": {"schedule": TENTH_1500},
+    "resnet-tenth-1500": {"schedule": TENTH_1500, "shrinkage": None},
+    "packed4-tenth-1500": {"schedule": TENTH_1500, "n_members": 4},
 }
-
-#: Largest batch of the scheduled candidates.
-SCHEDULE_MAX_BATCH = 32
 
 FIELDS = ["dataset", "candidate", "seed", "n_folds", "fold", "accuracy", "fit_seconds",
           "fit_cpu_seconds", "n_train", "recipe", "max_epochs", "n_epochs"]  # fmt: skip
@@ -182,45 +191,21 @@ def tasks(datasets, candidates, seeds, n_folds, done=frozenset()) -> list[tuple]
     return todo
 
 
-def batch_schedule(
-    n_train: int, steps_per_epoch: int, min_steps: int, min_epochs: int
-) -> dict[str, int]:
-    """``batch_size`` and ``max_epochs`` for ``steps_per_epoch`` near-equal batches an epoch.
-
-    >>> batch_schedule(50, 2, 200, 100)
-    {'batch_size': 25, 'max_epochs': 100}
-    >>> batch_schedule(180, 2, 200, 100)  # batches capped at SCHEDULE_MAX_BATCH
-    {'batch_size': 32, 'max_epochs': 100}
-    """
-    batch = int(np.clip(-(-n_train // steps_per_epoch), 2, SCHEDULE_MAX_BATCH))
-    per_epoch = -(-n_train // batch)
-    return {"batch_size": batch, "max_epochs": max(min_epochs, -(-min_steps // per_epoch))}
-
-
-def tenth_schedule(n_train: int) -> dict:
-    """The small recipe's schedule for signals before issue 25 (``tenth-1500``).
-
-    >>> tenth_schedule(50)
-    {'batch_size': 5, 'max_epochs': 150, 'lr': 0.001}
-    """
-    batch = int(np.clip(n_train // 10, 2, 16))
-    per_epoch = -(-n_train // batch)
-    epochs = int(np.clip(-(-1500 // per_epoch), 100, 500))
-    return {"batch_size": batch, "max_epochs": epochs, "lr": 1e-3}
-
-
 def candidate_params(candidate: str, n_train: int) -> dict:
     """``DRSNClassifier`` hyper-parameters of ``candidate`` for a fit on ``n_train`` signals.
 
     >>> candidate_params("k4-e60", 50)
-    {'lr': 0.002, 'batch_size': 13, 'max_epochs': 60}
+    {'batch_size': 13, 'max_epochs': 60, 'lr': 0.002}
+    >>> candidate_params("tenth-1500", 50)
+    {'batch_size': 5, 'max_epochs': 150, 'lr': 0.001}
     """
+    from sklearn_drsn._recipes import small_schedule
+
     params = dict(CANDIDATES[candidate])
-    schedule = params.pop("schedule", None)
-    if schedule == "tenth-1500":
-        params.update(tenth_schedule(n_train))
-    elif schedule is not None:
-        params.update(batch_schedule(n_train, **schedule))
+    rule = params.pop("schedule", None)
+    if rule is not None:
+        batch, epochs = small_schedule(n_train, rule=rule)
+        params.update(batch_size=batch, max_epochs=epochs, lr=rule["lr"])
     return params
 
 

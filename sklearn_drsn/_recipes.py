@@ -65,11 +65,16 @@ SMALL_SCHEDULE: dict[int, dict] = {
 
 
 def small_schedule(
-    n_train: int, n_spatial_dims: int = 1, batch_size: int | None = None
+    n_train: int,
+    n_spatial_dims: int = 1,
+    batch_size: int | None = None,
+    rule: Mapping[str, object] | None = None,
 ) -> tuple[int, int]:
     """``(batch_size, max_epochs)`` of the small recipe for ``n_train`` training signals.
 
     A given ``batch_size`` is kept, and the epochs are counted for it.
+    ``rule`` replaces ``SMALL_SCHEDULE[n_spatial_dims]`` (a dict of the same
+    keys; the selection protocol's candidates are such rules).
 
     Examples
     --------
@@ -80,7 +85,7 @@ def small_schedule(
     >>> small_schedule(833, n_spatial_dims=2)
     (16, 29)
     """
-    rule = SMALL_SCHEDULE[n_spatial_dims]
+    rule = SMALL_SCHEDULE[n_spatial_dims] if rule is None else rule
     if batch_size is None:
         quotient, remainder = divmod(n_train, rule["batch_divisor"])
         batch = quotient + (rule["round_up"] and remainder > 0)

@@ -146,3 +146,13 @@ def test_the_summary_shows_the_named_candidates_and_the_baseline(tmp_path, capsy
     assert "x 2.00, y 1.00" in printed
     sd.main(["--summary", "--out", str(out), "--folds", "2", "--baseline", "x"])
     assert " z " in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("n_train", [5, 9, 24, 33, 50, 180, 999])
+def test_k4_e60_is_the_default_schedule_for_signals(n_train):
+    # Its rows stand as the default's in the pool CSV: the two must fit the same network.
+    from sklearn_drsn._recipes import resolve_config
+
+    config = resolve_config("small", {}, n_train)
+    params = sd.candidate_params("k4-e60", n_train)
+    assert params == {k: config[k] for k in ("batch_size", "max_epochs", "lr")}
