@@ -244,7 +244,9 @@ def seed_scores(rows: Sequence[dict], n_folds: int) -> dict[tuple[str, str], dic
         for seed, fs in sorted(by_seed.items()):
             if len({int(f["fold"]) for f in fs}) == n_folds:
                 scores.setdefault(key, {})[seed] = {
-                    "accuracy": float(np.mean([float(f["accuracy"]) for f in fs])),
+                    # Rounded: equal fold means can differ in their last bits once
+                    # averaged, which would break ties in the wins and the ranks.
+                    "accuracy": round(float(np.mean([float(f["accuracy"]) for f in fs])), 12),
                     "fit_seconds": float(np.mean([float(f["fit_seconds"]) for f in fs])),
                     "fit_cpu_seconds": float(
                         np.mean([float(f.get("fit_cpu_seconds") or "nan") for f in fs])
@@ -270,8 +272,7 @@ def mean_ranks(scores: dict, candidates: Sequence[str]) -> dict[str, float]:
         accs = [scores.get((dataset, c), {}).get(seed, {}).get("accuracy") for c in candidates]
         if None in accs:
             continue
-        # Rounded: equal fold means can differ in their last bits once averaged.
-        for c, rank in zip(candidates, rankdata([-round(a, 9) for a in accs]), strict=True):
+        for c, rank in zip(candidates, rankdata([-a for a in accs]), strict=True):
             ranks[c].append(float(rank))
     return {c: float(np.mean(r)) if r else float("nan") for c, r in ranks.items()}
 
@@ -291,8 +292,7 @@ def summary(rows: Sequence[dict], n_folds: int, baseline: str) -> list[dict]:
             "per_seed": {s: v["accuracy"] for s, v in by_seed.items()},
             "fit_seconds": float(np.mean([v["fit_seconds"] for v in by_seed.values()])),
             "fit_cpu_seconds": float(np.mean([v["fit_cpu_seconds"] for v in by_seed.values()])),
-            # A tolerance: equal fold means can differ in their last bits once averaged.
-            "wins": sum(by_seed[s]["accuracy"] > base[s]["accuracy"] + 1e-9 for s in paired),
+            "wins": sum(by_seed[s]["accuracy"] > base[s]["accuracy"] for s in paired),
             "paired": len(paired) if candidate != baseline else 0,
         })  # fmt: skip
     return table
